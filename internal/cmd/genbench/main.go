@@ -1,0 +1,112 @@
+// Command genbench measures the generator at scale: it writes a synthetic
+// org (1,000 objects of about 60 fields by default), times `typedforce
+// generate` on it, then times `go build` of the output and reads the build's
+// peak memory. It prints one `figure: name = value` line per measurement.
+//
+//	go run ./internal/cmd/genbench [-objects 1000] [-fields 60] [-keep]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"syscall"
+	"time"
+
+	"github.com/typedforce/typedforce/internal/sfgen"
+	"github.com/typedforce/typedforce/internal/synthorg"
+)
+
+func main() {
+	objects := flag.Int("objects", 1000, "number of synthetic objects")
+	fields := flag.Int("fields", 60, "fields per object")
+	keep := flag.Bool("keep", false, "keep the work folder")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the generate step to `file`")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "genbench:", err)
+			os.Exit(1)
+		}
+		profile = f
+	}
+	if err := run(*objects, *fields, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "genbench:", err)
+		os.Exit(1)
+	}
+}
+
+var profile *os.File
+
+func run(objects, fields int, keep bool) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	// The output must build inside this module (it imports sobjects/sftype),
+	// so the work folder is a throwaway package folder under internal/.
+	work, err := os.MkdirTemp(filepath.Join(root, "internal"), "genbench-")
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(work)
+	}
+	describeDir := filepath.Join(work, "describe")
+	if err := synthorg.Write(describeDir, objects, fields); err != nil {
+		return err
+	}
+	out := filepath.Join(work, "synth")
+	cfg := &sfgen.Config{Describe: describeDir, Out: out, Package: "synth", OpenAPI: filepath.Join(work, "synth.yaml")}
+
+	start := time.Now()
+	if profile != nil {
+		pprof.StartCPUProfile(profile)
+	}
+	_, err = sfgen.Run(cfg)
+	if profile != nil {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
+		return err
+	}
+	genSeconds := time.Since(start).Seconds()
+
+	// Warm the build cache with the dependencies, so that the figure is the
+	// generated package's own compile and link, not the standard library's.
+	if err := goBuild(root, "./sobjects/sftype", "github.com/oapi-codegen/nullable", "github.com/oapi-codegen/runtime"); err != nil {
+		return err
+	}
+	rel, _ := filepath.Rel(root, out)
+	start = time.Now()
+	cmd := exec.Command("go", "build", "-o", os.DevNull, "./"+filepath.ToSlash(rel))
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build of the generated package: %w", err)
+	}
+	buildSeconds := time.Since(start).Seconds()
+	// wait4's rusage holds the largest resident set of the go command and
+	// every compiler and linker process it waited for.
+	peakKB := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+
+	info, _ := os.Stat(filepath.Join(out, sfgen.ModelsFile))
+	fmt.Printf("# %d objects x %d fields, GOMAXPROCS=%d, %s/%s, models file %.1f MB\n",
+		objects, fields, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, float64(info.Size())/1e6)
+	fmt.Printf("figure: generate_seconds_%d = %.2f\n", objects, genSeconds)
+	fmt.Printf("figure: build_seconds_%d = %.2f\n", objects, buildSeconds)
+	fmt.Printf("figure: build_peak_rss_mb_%d = %.0f\n", objects, float64(peakKB)/1024)
+	return nil
+}
+
+func goBuild(dir string, pkgs ...string) error {
+	cmd := exec.Command("go", append([]string{"build"}, pkgs...)...)
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	return cmd.Run()
+}

@@ -1,0 +1,252 @@
+// Package describe reads Salesforce sObject describe results, exactly as
+// GET /services/data/vXX.X/sobjects/{Name}/describe returns them, one JSON
+// file per object.
+//
+// Only the keys the generator and the fake org need are decoded; unknown keys
+// are ignored so that newer API versions keep working.
+package describe
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// SObject is one sObject describe result.
+type SObject struct {
+	Name               string              `json:"name"`
+	Label              string              `json:"label"`
+	LabelPlural        string              `json:"labelPlural"`
+	KeyPrefix          *string             `json:"keyPrefix"`
+	Custom             bool                `json:"custom"`
+	Createable         bool                `json:"createable"`
+	Updateable         bool                `json:"updateable"`
+	Deletable          bool                `json:"deletable"`
+	Queryable          bool                `json:"queryable"`
+	Fields             []Field             `json:"fields"`
+	ChildRelationships []ChildRelationship `json:"childRelationships"`
+}
+
+// Field is one entry of a describe result's "fields".
+type Field struct {
+	Name                  string          `json:"name"`
+	Label                 string          `json:"label"`
+	Type                  string          `json:"type"`
+	SoapType              string          `json:"soapType"`
+	Length                int             `json:"length"`
+	Precision             int             `json:"precision"`
+	Scale                 int             `json:"scale"`
+	Digits                int             `json:"digits"`
+	Createable            bool            `json:"createable"`
+	Updateable            bool            `json:"updateable"`
+	Nillable              bool            `json:"nillable"`
+	DefaultedOnCreate     bool            `json:"defaultedOnCreate"`
+	Calculated            bool            `json:"calculated"`
+	AutoNumber            bool            `json:"autoNumber"`
+	Custom                bool            `json:"custom"`
+	ExternalID            bool            `json:"externalId"`
+	IDLookup              bool            `json:"idLookup"`
+	Unique                bool            `json:"unique"`
+	NameField             bool            `json:"nameField"`
+	Filterable            bool            `json:"filterable"`
+	Sortable              bool            `json:"sortable"`
+	HTMLFormatted         bool            `json:"htmlFormatted"`
+	DeprecatedAndHidden   bool            `json:"deprecatedAndHidden"`
+	DependentPicklist     bool            `json:"dependentPicklist"`
+	RestrictedPicklist    bool            `json:"restrictedPicklist"`
+	PolymorphicForeignKey bool            `json:"polymorphicForeignKey"`
+	CompoundFieldName     *string         `json:"compoundFieldName"`
+	ControllerName        *string         `json:"controllerName"`
+	RelationshipName      *string         `json:"relationshipName"`
+	ExtraTypeInfo         *string         `json:"extraTypeInfo"`
+	InlineHelpText        *string         `json:"inlineHelpText"`
+	CalculatedFormula     *string         `json:"calculatedFormula"`
+	DefaultValue          json.RawMessage `json:"defaultValue"`
+	ReferenceTo           []string        `json:"referenceTo"`
+	PicklistValues        []PicklistValue `json:"picklistValues"`
+}
+
+// PicklistValue is one entry of a field's "picklistValues".
+type PicklistValue struct {
+	Active       bool    `json:"active"`
+	DefaultValue bool    `json:"defaultValue"`
+	Label        *string `json:"label"`
+	ValidFor     *string `json:"validFor"`
+	Value        string  `json:"value"`
+}
+
+// ChildRelationship is one entry of a describe result's "childRelationships".
+type ChildRelationship struct {
+	ChildSObject     string  `json:"childSObject"`
+	Field            string  `json:"field"`
+	RelationshipName *string `json:"relationshipName"`
+	CascadeDelete    bool    `json:"cascadeDelete"`
+}
+
+// Str returns *p, or "" when p is nil.
+func Str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// FileError reports a describe file that cannot be used. Path names the file;
+// Field, when set, names the offending field of the object.
+type FileError struct {
+	Path  string
+	Field string
+	Err   error
+}
+
+func (e *FileError) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("describe %s: field %q: %v", e.Path, e.Field, e.Err)
+	}
+	return fmt.Sprintf("describe %s: %v", e.Path, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Parse decodes one describe result and checks that it can be generated from.
+// path is used in errors only.
+func Parse(path string, data []byte) (*SObject, error) {
+	var o SObject
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &FileError{Path: path, Err: errors.New("file is empty")}
+	}
+	if err := json.Unmarshal(data, &o); err != nil {
+		return nil, &FileError{Path: path, Err: jsonProblem(data, err)}
+	}
+	if err := o.validate(); err != nil {
+		err.Path = path
+		return nil, err
+	}
+	return &o, nil
+}
+
+func (o *SObject) validate() *FileError {
+	if o.Name == "" {
+		return &FileError{Err: errors.New(`missing "name": not an sObject describe result`)}
+	}
+	if !validAPIName(o.Name) {
+		return &FileError{Err: fmt.Errorf("object name %q is not a valid API name", o.Name)}
+	}
+	if len(o.Fields) == 0 {
+		return &FileError{Err: errors.New(`no "fields": not an sObject describe result`)}
+	}
+	seen := make(map[string]bool, len(o.Fields))
+	for i, f := range o.Fields {
+		switch {
+		case f.Name == "":
+			return &FileError{Field: fmt.Sprintf("#%d", i), Err: errors.New(`missing "name"`)}
+		case !validAPIName(f.Name):
+			return &FileError{Field: f.Name, Err: errors.New("not a valid API name")}
+		case f.Type == "":
+			return &FileError{Field: f.Name, Err: errors.New(`missing "type"`)}
+		case seen[strings.ToLower(f.Name)]:
+			return &FileError{Field: f.Name, Err: errors.New("duplicate field name")}
+		}
+		seen[strings.ToLower(f.Name)] = true
+		if rn := Str(f.RelationshipName); rn != "" && !validAPIName(rn) {
+			return &FileError{Field: f.Name, Err: fmt.Errorf("relationship name %q is not a valid API name", rn)}
+		}
+		for _, t := range f.ReferenceTo {
+			if !validAPIName(t) {
+				return &FileError{Field: f.Name, Err: fmt.Errorf("referenceTo %q is not a valid API name", t)}
+			}
+		}
+	}
+	return nil
+}
+
+// validAPIName reports whether s looks like a Salesforce API name: ASCII
+// letters, digits and underscores, starting with a letter.
+func validAPIName(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case (c >= '0' && c <= '9' || c == '_') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// jsonProblem turns a decoding error into one that says where the input broke.
+func jsonProblem(data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn) && syn.Offset >= int64(len(data)):
+		return errors.New("truncated JSON: the file ends before the describe result does")
+	case errors.As(err, &syn):
+		line, col := position(data, syn.Offset)
+		return fmt.Errorf("invalid JSON at line %d, column %d: %v", line, col, syn)
+	case errors.As(err, &typ):
+		line, col := position(data, typ.Offset)
+		return fmt.Errorf("line %d, column %d: %q must be a JSON %s, not %s", line, col, typ.Field, typ.Type, typ.Value)
+	}
+	return err
+}
+
+func position(data []byte, off int64) (line, col int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
+	col = int(off) - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}
+
+// LoadDir reads every *.json file of dir as a describe result and returns the
+// objects sorted by name. Files whose names start with "_" or "." are skipped
+// (room for a global describe or notes beside the objects).
+func LoadDir(dir string) ([]*SObject, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("describe folder %s does not exist", dir)
+		}
+		return nil, fmt.Errorf("describe folder: %w", err)
+	}
+	var objs []*SObject
+	byName := map[string]string{}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, &FileError{Path: path, Err: err}
+		}
+		o, err := Parse(path, data)
+		if err != nil {
+			return nil, err
+		}
+		key := strings.ToLower(o.Name)
+		if prev, ok := byName[key]; ok {
+			return nil, &FileError{Path: path, Err: fmt.Errorf("object %s is also described by %s", o.Name, prev)}
+		}
+		byName[key] = path
+		objs = append(objs, o)
+	}
+	if len(objs) == 0 {
+		return nil, fmt.Errorf("describe folder %s holds no *.json describe files", dir)
+	}
+	sort.Slice(objs, func(i, j int) bool { return objs[i].Name < objs[j].Name })
+	return objs, nil
+}

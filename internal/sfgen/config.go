@@ -1,0 +1,95 @@
+package sfgen
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the generator's configuration file (YAML). Every key is
+// optional; command-line flags override the matching keys.
+//
+//	package: sfmodel              # Go package name of the output
+//	describe: schema/describe     # folder of describe JSON, one file per object
+//	out: sfmodel                  # output folder of the Go package
+//	openapi: schema/sobjects.yaml # where the OpenAPI document is written
+//	apiVersion: "62.0"            # recorded in the document
+//	include: ["*"]                # object API name patterns (path.Match syntax)
+//	exclude: ["*History", "*Share"]
+//	names:
+//	  objects: {Widget__c: Widget}
+//	  fields: {Widget__c.Is_Active__c: Active}
+//	  values: {Widget__c.Status__c: {"In Progress": Underway}}
+type Config struct {
+	Package    string   `yaml:"package"`
+	Describe   string   `yaml:"describe"`
+	Out        string   `yaml:"out"`
+	OpenAPI    string   `yaml:"openapi"`
+	APIVersion string   `yaml:"apiVersion"`
+	Include    []string `yaml:"include"`
+	Exclude    []string `yaml:"exclude"`
+	Names      Names    `yaml:"names"`
+	// Client also generates the org-independent REST operations and their
+	// client. typedforce's own gen package is generated with it; a user's
+	// package needs only models, since the sobjects package brings the client.
+	Client bool `yaml:"client"`
+}
+
+// Names overrides generated Go names. Keys are API names; a field or a
+// picklist is named Object.Field.
+type Names struct {
+	Objects map[string]string            `yaml:"objects"`
+	Fields  map[string]string            `yaml:"fields"`
+	Values  map[string]map[string]string `yaml:"values"`
+}
+
+// LoadConfig reads a configuration file. Unknown keys are an error, so that
+// a misspelt key is not silently ignored.
+func LoadConfig(file string) (*Config, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var c Config
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) /* an empty file means the defaults */ {
+		return nil, fmt.Errorf("config %s: %w", file, err)
+	}
+	if err := c.validatePatterns(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", file, err)
+	}
+	return &c, nil
+}
+
+func (c *Config) validatePatterns() error {
+	for _, p := range append(append([]string(nil), c.Include...), c.Exclude...) {
+		if _, err := path.Match(p, ""); err != nil {
+			return fmt.Errorf("bad object pattern %q: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// Selects reports whether the object named api is generated: it matches an
+// include pattern (or there are none) and no exclude pattern. Matching
+// ignores case, as Salesforce API names do.
+func (c *Config) Selects(api string) bool {
+	match := func(patterns []string) bool {
+		for _, p := range patterns {
+			if ok, _ := path.Match(strings.ToLower(p), strings.ToLower(api)); ok {
+				return true
+			}
+		}
+		return false
+	}
+	if len(c.Include) > 0 && !match(c.Include) {
+		return false
+	}
+	return !match(c.Exclude)
+}
