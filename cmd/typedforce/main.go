@@ -17,11 +17,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/typedforce/typedforce/internal/sfgen"
 )
 
 func main() {
+	// A short-lived generator that builds large in-memory trees: fewer
+	// collections cost some memory and save a fifth of the run on a
+	// 1,000-object org. GOGC in the environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -14,8 +14,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // SObject is one sObject describe result.
@@ -221,28 +223,52 @@ func LoadDir(dir string) ([]*SObject, error) {
 		}
 		return nil, fmt.Errorf("describe folder: %w", err)
 	}
-	var objs []*SObject
-	byName := map[string]string{}
+	var paths []string
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
 			continue
 		}
-		path := filepath.Join(dir, name)
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, &FileError{Path: path, Err: err}
+		paths = append(paths, filepath.Join(dir, name))
+	}
+	// Decoding is most of the time of a large org: spread it over the CPUs.
+	objs := make([]*SObject, len(paths))
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				data, err := os.ReadFile(paths[i])
+				if err != nil {
+					errs[i] = &FileError{Path: paths[i], Err: err}
+					continue
+				}
+				objs[i], errs[i] = Parse(paths[i], data)
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	// The first error in file order, so that the report does not depend on
+	// scheduling.
+	if err := errors.Join(errs...); err != nil {
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
+			}
 		}
-		o, err := Parse(path, data)
-		if err != nil {
-			return nil, err
-		}
+	}
+	byName := map[string]string{}
+	for i, o := range objs {
 		key := strings.ToLower(o.Name)
 		if prev, ok := byName[key]; ok {
-			return nil, &FileError{Path: path, Err: fmt.Errorf("object %s is also described by %s", o.Name, prev)}
+			return nil, &FileError{Path: paths[i], Err: fmt.Errorf("object %s is also described by %s", o.Name, prev)}
 		}
-		byName[key] = path
-		objs = append(objs, o)
+		byName[key] = paths[i]
 	}
 	if len(objs) == 0 {
 		return nil, fmt.Errorf("describe folder %s holds no *.json describe files", dir)

@@ -1,8 +1,9 @@
 // Package sfgen turns sObject describe results into an OpenAPI 3.0 document
 // and a Go package: the pipeline behind `typedforce generate`.
 //
-//	describe JSON --Build--> Model --Spec--> OpenAPI document --GoCode (oapi-codegen)--> models (+ client)
-//	                                  \--MetaCode-------------------------------------> SObjectType methods, field constants
+//	describe JSON --Build--> Model --Spec----> OpenAPI document (one file, for people and other tools)
+//	                               \--GoFiles--> the same schemas, object by object, through oapi-codegen
+//	                                             -> one Go file per object (+ the REST client), field names
 //
 // Go names follow the rule in docs/NAMING.md (package naming).
 package sfgen
@@ -10,16 +11,12 @@ package sfgen
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/typedforce/typedforce/internal/describe"
-)
-
-// Output file names inside the output folder.
-const (
-	ModelsFile = "sobjects.gen.go"
-	MetaFile   = "meta.gen.go"
 )
 
 // Result says what a run wrote.
@@ -51,31 +48,63 @@ func Run(cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := Spec(m, cfg)
-	models, err := GoCode(doc, cfg)
+	// The document is written while oapi-codegen runs: they share only the
+	// model's schemas, which are built once.
+	docc := make(chan []byte, 1)
+	go func() { docc <- Spec(m, cfg) }()
+	files, err := GoFiles(m, cfg)
+	doc := <-docc
 	if err != nil {
 		return nil, err
-	}
-	meta, err := MetaCode(m, cfg)
-	if err != nil {
-		return nil, err
-	}
-	files := []struct {
-		path string
-		data []byte
-	}{
-		{cfg.OpenAPI, doc.YAML},
-		{filepath.Join(cfg.Out, ModelsFile), models},
-		{filepath.Join(cfg.Out, MetaFile), meta},
 	}
 	res := &Result{Objects: len(m.Objects)}
+	if err := writeFileAtomic(cfg.OpenAPI, doc); err != nil {
+		return nil, err
+	}
+	res.Files = append(res.Files, cfg.OpenAPI)
+	keep := map[string]bool{}
 	for _, f := range files {
-		if err := writeFileAtomic(f.path, f.data); err != nil {
+		path := filepath.Join(cfg.Out, f.Name)
+		if err := writeFileAtomic(path, f.Data); err != nil {
 			return nil, err
 		}
-		res.Files = append(res.Files, f.path)
+		keep[f.Name] = true
+		res.Files = append(res.Files, path)
+	}
+	if err := removeStale(cfg.Out, keep); err != nil {
+		return nil, err
 	}
 	return res, nil
+}
+
+// removeStale deletes the files an earlier run wrote for objects that are no
+// longer generated. Only *.gen.go files that start with the generator's own
+// header are touched.
+func removeStale(dir string, keep map[string]bool) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || keep[name] || !strings.HasSuffix(name, ".gen.go") {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		first := make([]byte, len(header))
+		n, _ := io.ReadFull(f, first)
+		f.Close()
+		if string(first[:n]) == header {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // writeFileAtomic replaces path with data through a temporary file in the

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/typedforce/typedforce/internal/describe"
 	"github.com/typedforce/typedforce/internal/naming"
 )
@@ -31,6 +33,11 @@ type Object struct {
 	Children []*Relationship
 	// Picklists are the value sets of the object's picklist fields.
 	Picklists []*Picklist
+
+	schemasOnce sync.Once
+	schemaMap   *omap
+	kinSchemas  openapi3.Schemas // schemaMap for oapi-codegen (see prepare)
+	kinErr      error
 }
 
 // Field is one field of an object.
@@ -46,6 +53,7 @@ type Field struct {
 	Nillable bool
 	Picklist *Picklist // picklist, multipicklist and combobox fields
 	Const    string    // name of the constant holding the API name
+	doc      string    // see baseDoc
 	Describe *describe.Field
 }
 
@@ -121,7 +129,6 @@ func kindOf(f *describe.Field) Kind {
 // input: the shared value types of the document, and everything oapi-codegen
 // writes for the REST operations (see spec.go).
 var reservedTypes = []string{
-	"Attributes", "Address", "Location", "Record",
 	"Client", "ClientInterface", "ClientOption", "ClientWithResponses", "ClientWithResponsesInterface",
 	"HttpRequestDoer", "RequestEditorFn", "NewClient", "NewClientWithResponses",
 	"WithBaseURL", "WithHTTPClient", "WithRequestEditorFn",
@@ -142,10 +149,10 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 	sort.Slice(selected, func(i, j int) bool { return selected[i].Name < selected[j].Name })
 
 	var types naming.Scope
+	// The client's names are reserved even without the client, so that a
+	// package's names do not depend on whether it holds the client.
 	types.Reserve(reservedTypes...)
-	if cfg.Client {
-		types.Reserve(operationTypeNames()...)
-	}
+	types.Reserve(operationTypeNames()...)
 
 	// Object names come first, so that a derived name never takes an
 	// object's name.
@@ -308,7 +315,9 @@ func (m *Model) buildFields(obj *Object, o *describe.SObject, cfg *Config) error
 			if err != nil {
 				return err
 			}
-			f.Picklist = pl
+			if len(pl.Values) > 0 { // no values, no type: a plain string
+				f.Picklist = pl
+			}
 		}
 		obj.Fields = append(obj.Fields, f)
 

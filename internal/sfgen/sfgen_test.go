@@ -1,0 +1,222 @@
+package sfgen
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/typedforce/typedforce/internal/naming"
+	"go.yaml.in/yaml/v3"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// generate runs the generator on a describe folder into a fresh package
+// folder inside this module (so that the output can be built) and returns
+// the folder. The folder is removed when the test ends.
+func generate(t *testing.T, describeDir string, client bool) (string, *Config) {
+	t.Helper()
+	out, err := os.MkdirTemp("testdata", "out-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(out) })
+	cfg := &Config{Describe: describeDir, Out: filepath.Join(out, "model"), Package: "model",
+		OpenAPI: filepath.Join(out, "sobjects.yaml"), Client: client}
+	if _, err := Run(cfg); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return out, cfg
+}
+
+func goCmd(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+}
+
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		rel, _ := filepath.Rel(dir, path)
+		files[rel] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestTortureOrgBuilds generates a describe folder built to break generators
+// (colliding names, hostile labels and picklist values, reserved names, every
+// field type, unknown types) and checks that the package compiles and vets,
+// and that the names follow the documented rule.
+func TestTortureOrgBuilds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds generated code with the go command")
+	}
+	out, cfg := generate(t, "testdata/torture", true)
+	goCmd(t, "vet", "./"+filepath.ToSlash(cfg.Out))
+
+	code := readAll(t, cfg.Out)
+	all := strings.Join([]string{code["holdout_widget__c.gen.go"], code["holdoutwidget__c.gen.go"], code["lead.gen.go"], code["client.gen.go"], code[ClientFile], code[FieldsFile]}, "\n")
+	for _, want := range []string{
+		// Is_Active__c and IsActive__c: the one spelled closest keeps the base.
+		"IsActiveC *bool `json:\"IsActive__c,omitempty\"`",
+		"Is_Active__c *bool `json:\"Is_Active__c,omitempty\"`",
+		// HoldoutWidget__c keeps HoldoutWidgetC; Holdout_Widget__c falls back to a hashed name.
+		"type HoldoutWidgetC struct",
+		"type HoldoutWidgetCX",
+		// A field named Attributes does not take the attributes member.
+		"Attributes *sftype.Attributes",
+		"AttributesX *string `json:\"Attributes,omitempty\"`",
+		// Picklist values: case variants, separators, digits, empty, quotes, comment ends, non-ASCII.
+		`= "Open"`, `= "open"`, `= "OPEN"`, `= "In Progress"`, `= "In-Progress"`, `ValueV1stChoice`,
+		`ValueEmpty `, `= "Say \"hi\""`, `= "*/ end comment"`, "= \"back`tick\"", `Economie`, `U65E5U672C`,
+		// Reserved: an object named Client must not take the client's name.
+		"type ClientX",
+		// A parent that is generated is typed; a polymorphic one is a Record; a missing one is left out.
+		"WidgetR *HoldoutWidgetC", "WhatR *sftype.Record",
+		// Child relationships are typed query results.
+		"WidgetsR *sftype.QueryResult[HoldoutWidgetC]",
+		// Unknown and anyType fields are raw JSON.
+		"FutureC *json.RawMessage", "AnyC *json.RawMessage",
+		// Every type maps to its Go representation.
+		"*sftype.DateTime", "*sftype.Date ", "*sftype.Time ", "*int64", "*sftype.Location", "*sftype.Address", "*sftype.MultiPicklist",
+		// The sobject tag names the object on every shape.
+		`sobject:"Holdout_Widget__c"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("generated code lacks %q", want)
+		}
+	}
+	if strings.Contains(all, "ElsewhereR") {
+		t.Error("a relationship to an object that is not generated got a field; want its Id only")
+	}
+	// Values with control characters are kept out of the constants (oapi-codegen
+	// refuses them) but nothing breaks.
+	if strings.Contains(all, `"tab\tvalue"`) {
+		t.Error("a value with a tab became a constant")
+	}
+	// Comments never carry a raw line break from a label.
+	if regexp.MustCompile(`quoted"\n[^/\s]`).MatchString(all) {
+		t.Error("a label's line break escaped its comment")
+	}
+	// The document is valid YAML.
+	var doc map[string]any
+	if err := yaml.Unmarshal([]byte(readAll(t, out)["sobjects.yaml"]), &doc); err != nil {
+		t.Fatalf("document is not YAML: %v", err)
+	}
+}
+
+// TestWriteShapes checks what goes into the create and update shapes.
+func TestWriteShapes(t *testing.T) {
+	_, cfg := generate(t, "testdata/torture", false)
+	code := readAll(t, cfg.Out)["holdout_widget__c.gen.go"]
+	typ := naming.TypeItem("Holdout_Widget__c").Fallback
+	create := section(t, code, "type "+typ+"Create struct")
+	update := section(t, code, "type "+typ+"Update struct")
+	for _, s := range []struct{ name, body string }{{"create", create}, {"update", update}} {
+		for _, absent := range []string{`"Id`, `"Formula__c`, `"Loc__c`, `"Addr__c`, `"Future__c`} {
+			if strings.Contains(s.body, absent) {
+				t.Errorf("%s shape holds %s, which is not writable", s.name, absent)
+			}
+		}
+	}
+	if !strings.Contains(create, "Name string `json:\"Name\"`") {
+		t.Errorf("required Name is not a plain field in the create shape:\n%s", create)
+	}
+	if !strings.Contains(update, "WhenC nullable.Nullable[sftype.DateTime]") {
+		t.Errorf("nillable When__c is not three-state in the update shape:\n%s", update)
+	}
+	if !strings.Contains(update, "Name *string") {
+		t.Errorf("non-nillable Name should be a plain optional pointer in the update shape:\n%s", update)
+	}
+	if !strings.Contains(create, "BlobC *[]byte") || !strings.Contains(readAll(t, cfg.Out)["holdout_widget__c.gen.go"], "BlobC *string") {
+		t.Error("base64: want bytes when writing and the blob URL (string) when reading")
+	}
+}
+
+func section(t *testing.T, code, start string) string {
+	t.Helper()
+	i := strings.Index(code, start)
+	if i < 0 {
+		t.Fatalf("no %q in generated code", start)
+	}
+	j := strings.Index(code[i:], "\n}\n")
+	return code[i : i+j]
+}
+
+// TestDeterministic generates the same org twice and compares every byte.
+func TestDeterministic(t *testing.T) {
+	a, _ := generate(t, "testdata/torture", true)
+	b, _ := generate(t, "testdata/torture", true)
+	fa, fb := readAll(t, a), readAll(t, b)
+	if len(fa) != len(fb) {
+		t.Fatalf("%d files, then %d", len(fa), len(fb))
+	}
+	for name, data := range fa {
+		if fb[name] != data {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+// TestGolden compares the OpenAPI document of the bundled Widget__c object
+// with the reviewed one in testdata/golden.
+func TestGolden(t *testing.T) {
+	_, cfg := generate(t, "testdata/golden", false)
+	got, err := os.ReadFile(cfg.OpenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := "testdata/golden/_sobjects.yaml"
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("document differs from %s; run go test ./internal/sfgen -update and review the diff", golden)
+	}
+}
+
+// TestStaleFilesRemoved regenerates with one object fewer: its file goes,
+// files the generator did not write stay.
+func TestStaleFilesRemoved(t *testing.T) {
+	out, cfg := generate(t, "testdata/torture", false)
+	mine := filepath.Join(cfg.Out, "handwritten.gen.go")
+	if err := os.WriteFile(mine, []byte("package model\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Exclude = []string{"Lead"}
+	if _, err := Run(cfg); err != nil {
+		t.Fatal(err)
+	}
+	files := readAll(t, out)
+	if _, ok := files["model/lead.gen.go"]; ok {
+		t.Error("lead.gen.go survived although Lead is no longer generated")
+	}
+	if _, ok := files["model/handwritten.gen.go"]; !ok {
+		t.Error("a file the generator did not write was removed")
+	}
+}
