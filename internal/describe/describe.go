@@ -11,9 +11,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sort"
 	"strings"
@@ -123,8 +125,8 @@ func Parse(path string, data []byte) (*SObject, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &FileError{Path: path, Err: errors.New("file is empty")}
 	}
-	if err := json.Unmarshal(data, &o); err != nil {
-		return nil, &FileError{Path: path, Err: jsonProblem(data, err)}
+	if err := decodeOne(data, &o); err != nil {
+		return nil, &FileError{Path: path, Err: err}
 	}
 	if err := o.validate(); err != nil {
 		err.Path = path
@@ -165,6 +167,11 @@ func (o *SObject) validate() *FileError {
 			}
 		}
 	}
+	for _, cr := range o.ChildRelationships {
+		if rn := Str(cr.RelationshipName); rn != "" && !validAPIName(rn) {
+			return &FileError{Err: fmt.Errorf("child relationship %q (from %s.%s) is not a valid API name", rn, cr.ChildSObject, cr.Field)}
+		}
+	}
 	return nil
 }
 
@@ -186,21 +193,54 @@ func validAPIName(s string) bool {
 	return true
 }
 
-// jsonProblem turns a decoding error into one that says where the input broke.
-func jsonProblem(data []byte, err error) error {
+// decodeOne decodes the single JSON value data holds into v, and says where
+// the input broke when it cannot.
+func decodeOne(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	err := dec.Decode(v)
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &syn) && syn.Offset >= int64(len(data)):
+	case err == nil:
+		rest := bytes.TrimSpace(data[dec.InputOffset():])
+		if len(rest) > 0 {
+			line, col := position(data, dec.InputOffset()+int64(bytes.Index(data[dec.InputOffset():], rest[:1])))
+			return fmt.Errorf("invalid JSON at line %d, column %d: data after the describe result", line, col)
+		}
+		return nil
+	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("truncated JSON: the file ends before the describe result does")
 	case errors.As(err, &syn):
-		line, col := position(data, syn.Offset)
+		// The offset counts the byte that broke the syntax.
+		line, col := position(data, syn.Offset-1)
 		return fmt.Errorf("invalid JSON at line %d, column %d: %v", line, col, syn)
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Errorf("the file holds a JSON %s, not the object of an sObject describe result", typ.Value)
 	case errors.As(err, &typ):
-		line, col := position(data, typ.Offset)
-		return fmt.Errorf("line %d, column %d: %q must be a JSON %s, not %s", line, col, typ.Field, typ.Type, typ.Value)
+		// The offset is just past the value of the wrong type.
+		line, col := position(data, typ.Offset-1)
+		return fmt.Errorf("line %d, column %d: %q must be a JSON %s, not %s", line, col, typ.Field, jsonKind(typ.Type), typ.Value)
 	}
 	return err
+}
+
+// jsonKind names a Go type as the JSON kind that decodes into it.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int64, reflect.Float64:
+		return "number"
+	case reflect.Slice:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return t.String()
 }
 
 func position(data []byte, off int64) (line, col int) {

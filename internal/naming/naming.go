@@ -35,10 +35,15 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// APIBase returns the base Go name of a Salesforce API name (rule 1).
+// APIBase returns the base Go name of a Salesforce API name (rule 1). A
+// valid API name holds only ASCII letters, digits and underscores; anything
+// else (in a name override, say) separates words like an underscore.
 func APIBase(api string) string {
 	var b strings.Builder
-	for _, word := range strings.Split(api, "_") {
+	words := strings.FieldsFunc(api, func(r rune) bool {
+		return r >= utf8.RuneSelf || !isASCIIAlnum(byte(r))
+	})
+	for _, word := range words {
 		writeWord(&b, word)
 	}
 	s := b.String()
