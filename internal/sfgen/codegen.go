@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/format"
 	"go/parser"
+	"go/printer"
 	"go/token"
 	"maps"
 	"runtime"
@@ -238,7 +239,11 @@ func splitChunk(f File, owner map[string]*Object, whole bool) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse the generated code of %s: %w", f.Name, err)
 	}
+	// Each declaration is printed from the one parse of the chunk, with the
+	// comments inside it, as gofmt would print it in place.
+	cfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
 	bodies := map[*Object]*bytes.Buffer{}
+	uses := map[*Object]map[string]bool{} // package names the object's code refers to
 	var order []*Object
 	for _, d := range file.Decls {
 		gd, ok := d.(*ast.GenDecl)
@@ -252,18 +257,27 @@ func splitChunk(f File, owner map[string]*Object, whole bool) ([]File, error) {
 		if o == nil {
 			return nil, fmt.Errorf("generated code of %s: no object owns the declaration at %s", f.Name, fset.Position(gd.Pos()))
 		}
-		start := gd.Pos()
-		if gd.Doc != nil {
-			start = gd.Doc.Pos()
-		}
 		b := bodies[o]
 		if b == nil {
 			b = &bytes.Buffer{}
 			bodies[o] = b
+			uses[o] = map[string]bool{}
 			order = append(order, o)
 		}
+		// Imports follow the code, not the text: a label in a comment may
+		// well say "json.".
+		ast.Inspect(gd, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if id, ok := sel.X.(*ast.Ident); ok {
+					uses[o][id.Name] = true
+				}
+			}
+			return true
+		})
 		b.WriteString("\n")
-		b.Write(f.Data[fset.Position(start).Offset:fset.Position(gd.End()).Offset])
+		if err := cfg.Fprint(b, fset, &printer.CommentedNode{Node: gd, Comments: file.Comments}); err != nil {
+			return nil, fmt.Errorf("print the generated code of %s: %w", o.API, err)
+		}
 		b.WriteString("\n")
 	}
 	var out []File
@@ -271,19 +285,22 @@ func splitChunk(f File, owner map[string]*Object, whole bool) ([]File, error) {
 		body := bodies[o].Bytes()
 		var b bytes.Buffer
 		b.WriteString(header)
-		fmt.Fprintf(&b, "\npackage %s\n\nimport (\n", file.Name.Name)
+		fmt.Fprintf(&b, "\npackage %s\n", file.Name.Name)
+		var imps []string
 		for _, imp := range knownImports {
-			if bytes.Contains(body, []byte(imp.name+".")) {
-				fmt.Fprintf(&b, "\t%q\n", imp.path)
+			if uses[o][imp.name] {
+				imps = append(imps, strconv.Quote(imp.path))
 			}
 		}
-		b.WriteString(")\n")
-		b.Write(body)
-		src, err := format.Source(b.Bytes())
-		if err != nil {
-			return nil, fmt.Errorf("format the generated code of %s: %w", o.API, err)
+		switch len(imps) {
+		case 0:
+		case 1:
+			fmt.Fprintf(&b, "\nimport %s\n", imps[0])
+		default:
+			fmt.Fprintf(&b, "\nimport (\n\t%s\n)\n", strings.Join(imps, "\n\t"))
 		}
-		out = append(out, File{Name: strings.ToLower(o.API) + ".gen.go", Data: src})
+		b.Write(body)
+		out = append(out, File{Name: strings.ToLower(o.API) + ".gen.go", Data: b.Bytes()})
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package sfgen
 import (
 	"bytes"
 	"flag"
+	"go/format"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -160,6 +161,22 @@ func section(t *testing.T, code, start string) string {
 	}
 	j := strings.Index(code[i:], "\n}\n")
 	return code[i : i+j]
+}
+
+// TestOutputIsGofmted checks that every generated file is exactly what gofmt
+// would print (files are assembled from declarations printed one by one).
+func TestOutputIsGofmted(t *testing.T) {
+	_, cfg := generate(t, "testdata/torture", true)
+	for name, src := range readAll(t, cfg.Out) {
+		formatted, err := format.Source([]byte(src))
+		if err != nil {
+			t.Errorf("%s does not parse: %v", name, err)
+			continue
+		}
+		if string(formatted) != src {
+			t.Errorf("%s is not gofmt-formatted", name)
+		}
+	}
 }
 
 // TestDeterministic generates the same org twice and compares every byte.

@@ -116,10 +116,17 @@ func run(objects, fields int, keep bool) error {
 	fmt.Printf("# %d objects x %d fields, GOMAXPROCS=%d, %s/%s, %d Go files, %.1f MB\n",
 		objects, fields, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, len(entries), float64(size)/1e6)
 	fmt.Printf("figure: generate_seconds_%d = %.2f\n", objects, genSeconds)
-	fmt.Printf("# generate peak RSS %.0f MB\n", float64(genRSS)/1024)
+	fmt.Printf("# generate: %.2f s CPU, peak RSS %.0f MB\n", cpuSeconds(gen.ProcessState), float64(genRSS)/1024)
 	fmt.Printf("figure: build_seconds_%d = %.2f\n", objects, buildSeconds)
+	fmt.Printf("# build: %.2f s CPU\n", cpuSeconds(cmd.ProcessState))
 	fmt.Printf("figure: build_peak_rss_mb_%d = %.0f\n", objects, float64(peakKB)/1024)
 	return nil
+}
+
+// cpuSeconds is the CPU time of a finished process and the children it
+// waited for: a check on wall-clock figures taken on a busy machine.
+func cpuSeconds(ps *os.ProcessState) float64 {
+	return (ps.UserTime() + ps.SystemTime()).Seconds()
 }
 
 func goBuild(dir string, pkgs ...string) error {
