@@ -35,6 +35,8 @@ func main() {
 const usage = `usage: typedforce <command> [flags]
 
 commands:
+  describe   pull the describe JSON of an org's objects into a folder (auth: SF_* variables)
+  objects    list the org's objects: name, label, custom or not
   generate   describe JSON folder -> OpenAPI document + Go package
 
 Run "typedforce <command> -h" for the flags of a command.
@@ -48,6 +50,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "generate":
 		return generate(args[1:], stdout, stderr)
+	case "describe":
+		return describeCmd(args[1:], stdout, stderr)
+	case "objects":
+		return objectsCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -151,7 +151,7 @@ func GoFiles(m *Model, cfg *Config) ([]File, error) {
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	fields, err := FieldsCode(m, cfg)
+	fields, err := FieldsCode(m)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +359,7 @@ func replaceHeader(src []byte) []byte {
 // hyphen keeps them apart from object files: API names cannot hold one.
 const (
 	ClientFile = "rest-client.gen.go"
-	FieldsFile = "field-names.gen.go"
+	FieldsFile = FieldsPackage + "/field-names.gen.go" // a package of its own, see FieldsCode
 	DocFile    = "package-doc.gen.go"
 )
 
@@ -376,12 +376,23 @@ func docCode(m *Model, cfg *Config) []byte {
 	return b.Bytes()
 }
 
-// FieldsCode returns the field API names: for each object a constant per
-// field.
-func FieldsCode(m *Model, cfg *Config) ([]byte, error) {
+// FieldsPackage is the subpackage of the output that holds the field API
+// names.
+const FieldsPackage = "fields"
+
+// FieldsCode returns the field API names as constants, object name then
+// field name: fields.AccountIndustry = "Industry".
+//
+// They have a package of their own because constants are costly to compile
+// (60,000 of them took 3 to 5 s of CPU in a 1,000-object org) and nothing
+// in the models refers to them: in their own package they compile in
+// parallel with the models instead of after them.
+func FieldsCode(m *Model) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
-	fmt.Fprintf(&b, "\npackage %s\n\n", cfg.Package)
+	b.WriteString("\n// Package fields holds the API names of the generated objects' fields,\n")
+	b.WriteString("// for SOQL field lists and anywhere else a field is named by a string.\n")
+	fmt.Fprintf(&b, "package %s\n\n", FieldsPackage)
 	for _, o := range m.Objects {
 		fmt.Fprintf(&b, "// API names of the fields of %s.\nconst (\n", o.API)
 		fields := append([]*Field(nil), o.Fields...)

@@ -68,7 +68,7 @@ func Run(cfg *Config) (*Result, error) {
 		if err := writeFileAtomic(path, f.Data); err != nil {
 			return nil, err
 		}
-		keep[f.Name] = true
+		keep[filepath.ToSlash(f.Name)] = true
 		res.Files = append(res.Files, path)
 	}
 	if err := removeStale(cfg.Out, keep); err != nil {
@@ -78,33 +78,41 @@ func Run(cfg *Config) (*Result, error) {
 }
 
 // removeStale deletes the files an earlier run wrote for objects that are no
-// longer generated. Only *.gen.go files that start with the generator's own
-// header are touched.
-func removeStale(dir string, keep map[string]bool) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || keep[name] || !strings.HasSuffix(name, ".gen.go") {
-			continue
-		}
-		path := filepath.Join(dir, name)
-		f, err := os.Open(path)
+// longer generated, in the output folder and its fields package. Only
+// *.gen.go files that start with the generator's own header are touched;
+// keep holds the paths, relative to out, of the files this run wrote.
+func removeStale(out string, keep map[string]bool) error {
+	for _, dir := range []string{out, filepath.Join(out, FieldsPackage)} {
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			return err
 		}
-		first := make([]byte, len(header))
-		n, _ := io.ReadFull(f, first)
-		f.Close()
-		if string(first[:n]) == header {
-			if err := os.Remove(path); err != nil {
+		for _, e := range entries {
+			path := filepath.Join(dir, e.Name())
+			rel, _ := filepath.Rel(out, path)
+			if e.IsDir() || keep[filepath.ToSlash(rel)] || !strings.HasSuffix(e.Name(), ".gen.go") {
+				continue
+			}
+			if err := removeIfGenerated(path); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+func removeIfGenerated(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	first := make([]byte, len(header))
+	n, _ := io.ReadFull(f, first)
+	f.Close()
+	if string(first[:n]) != header {
+		return nil
+	}
+	return os.Remove(path)
 }
 
 // writeFileAtomic replaces path with data through a temporary file in the

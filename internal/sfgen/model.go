@@ -233,16 +233,19 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 			}
 		}
 	}
+	// Field-name constants live in their own package (see FieldsCode), with
+	// a scope of their own.
+	var fieldConsts naming.Scope
 	items = items[:0]
 	for _, obj := range m.Objects {
 		for _, f := range obj.Fields {
-			items = append(items, naming.DerivedItem(obj.API+"."+f.API+"#const", obj.GoName+"Field"+f.GoName))
+			items = append(items, naming.DerivedItem(obj.API+"."+f.API, obj.GoName+f.GoName))
 		}
 	}
-	consts := types.Assign(items)
+	consts := fieldConsts.Assign(items)
 	for _, obj := range m.Objects {
 		for _, f := range obj.Fields {
-			f.Const = consts[obj.API+"."+f.API+"#const"]
+			f.Const = consts[obj.API+"."+f.API]
 		}
 	}
 	return m, nil

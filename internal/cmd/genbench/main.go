@@ -95,7 +95,7 @@ func run(objects, fields int, keep bool) error {
 	}
 	rel, _ := filepath.Rel(root, out)
 	start = time.Now()
-	cmd := exec.Command("go", "build", "-o", os.DevNull, "./"+filepath.ToSlash(rel))
+	cmd := exec.Command("go", "build", "./"+filepath.ToSlash(rel)+"/...")
 	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
