@@ -344,124 +344,124 @@ type AccountBillingGeocodeAccuracyValue string
 
 // AccountCreate AccountCreate holds the fields of a new Account record (Account): createable fields only; unset fields are not sent.
 type AccountCreate struct {
-	// AccountNumber Account Number (AccountNumber, string).
+	// AccountNumber Account Number.
 	AccountNumber *string `json:"AccountNumber,omitempty"`
 
-	// AccountSource Account Source (AccountSource, picklist).
+	// AccountSource Account Source.
 	AccountSource *AccountAccountSourceValue `json:"AccountSource,omitempty"`
 
-	// ActiveC Active (Active__c, picklist).
+	// ActiveC Active.
 	ActiveC *AccountActiveCValue `json:"Active__c,omitempty"`
 
-	// AnnualRevenue Annual Revenue (AnnualRevenue, currency).
+	// AnnualRevenue Annual Revenue.
 	AnnualRevenue *float64 `json:"AnnualRevenue,omitempty"`
 
-	// BillingCity Billing City (BillingCity, string).
+	// BillingCity Billing City.
 	BillingCity *string `json:"BillingCity,omitempty"`
 
-	// BillingCountry Billing Country (BillingCountry, string).
+	// BillingCountry Billing Country.
 	BillingCountry *string `json:"BillingCountry,omitempty"`
 
-	// BillingGeocodeAccuracy Billing Geocode Accuracy (BillingGeocodeAccuracy, picklist).
+	// BillingGeocodeAccuracy Billing Geocode Accuracy.
 	BillingGeocodeAccuracy *AccountBillingGeocodeAccuracyValue `json:"BillingGeocodeAccuracy,omitempty"`
 
-	// BillingLatitude Billing Latitude (BillingLatitude, double).
+	// BillingLatitude Billing Latitude.
 	BillingLatitude *float64 `json:"BillingLatitude,omitempty"`
 
-	// BillingLongitude Billing Longitude (BillingLongitude, double).
+	// BillingLongitude Billing Longitude.
 	BillingLongitude *float64 `json:"BillingLongitude,omitempty"`
 
-	// BillingPostalCode Billing Zip/Postal Code (BillingPostalCode, string).
+	// BillingPostalCode Billing Zip/Postal Code.
 	BillingPostalCode *string `json:"BillingPostalCode,omitempty"`
 
-	// BillingState Billing State/Province (BillingState, string).
+	// BillingState Billing State/Province.
 	BillingState *string `json:"BillingState,omitempty"`
 
-	// BillingStreet Billing Street (BillingStreet, textarea).
+	// BillingStreet Billing Street.
 	BillingStreet *string `json:"BillingStreet,omitempty"`
 
-	// CustomerPriorityC Customer Priority (CustomerPriority__c, picklist).
+	// CustomerPriorityC Customer Priority.
 	CustomerPriorityC *AccountCustomerPriorityCValue `json:"CustomerPriority__c,omitempty"`
 
-	// Description Account Description (Description, textarea).
+	// Description Account Description.
 	Description *string `json:"Description,omitempty"`
 
-	// Fax Account Fax (Fax, phone).
+	// Fax Account Fax.
 	Fax *string `json:"Fax,omitempty"`
 
-	// Industry Industry (Industry, picklist).
+	// Industry Industry.
 	Industry *AccountIndustryValue `json:"Industry,omitempty"`
 
-	// Name Account Name (Name, string); required.
+	// Name Account Name; required.
 	Name string `json:"Name"`
 
-	// NumberOfEmployees Employees (NumberOfEmployees, int).
+	// NumberOfEmployees Employees.
 	NumberOfEmployees *int `json:"NumberOfEmployees,omitempty"`
 
-	// NumberofLocationsC Number of Locations (NumberofLocations__c, double).
+	// NumberofLocationsC Number of Locations.
 	NumberofLocationsC *float64 `json:"NumberofLocations__c,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Ownership Ownership (Ownership, picklist).
+	// Ownership Ownership.
 	Ownership *AccountOwnershipValue `json:"Ownership,omitempty"`
 
-	// ParentId Parent Account ID (ParentId, reference); references Account.
+	// ParentId Parent Account ID.
 	ParentId *string `json:"ParentId,omitempty"`
 
-	// Phone Account Phone (Phone, phone).
+	// Phone Account Phone.
 	Phone *string `json:"Phone,omitempty"`
 
-	// Rating Account Rating (Rating, picklist).
+	// Rating Account Rating.
 	Rating *AccountRatingValue `json:"Rating,omitempty"`
 
-	// RecordTypeId Record Type ID (RecordTypeId, reference); references RecordType.
+	// RecordTypeId Record Type ID.
 	RecordTypeId *string `json:"RecordTypeId,omitempty"`
 
-	// SLAExpirationDateC SLA Expiration Date (SLAExpirationDate__c, date).
+	// SLAExpirationDateC SLA Expiration Date.
 	SLAExpirationDateC *sftype.Date `json:"SLAExpirationDate__c,omitempty"`
 
-	// SLAC SLA (SLA__c, picklist).
+	// SLAC SLA.
 	SLAC *AccountSLACValue `json:"SLA__c,omitempty"`
 
-	// ShippingCity Shipping City (ShippingCity, string).
+	// ShippingCity Shipping City.
 	ShippingCity *string `json:"ShippingCity,omitempty"`
 
-	// ShippingCountry Shipping Country (ShippingCountry, string).
+	// ShippingCountry Shipping Country.
 	ShippingCountry *string `json:"ShippingCountry,omitempty"`
 
-	// ShippingGeocodeAccuracy Shipping Geocode Accuracy (ShippingGeocodeAccuracy, picklist).
+	// ShippingGeocodeAccuracy Shipping Geocode Accuracy.
 	ShippingGeocodeAccuracy *AccountShippingGeocodeAccuracyValue `json:"ShippingGeocodeAccuracy,omitempty"`
 
-	// ShippingLatitude Shipping Latitude (ShippingLatitude, double).
+	// ShippingLatitude Shipping Latitude.
 	ShippingLatitude *float64 `json:"ShippingLatitude,omitempty"`
 
-	// ShippingLongitude Shipping Longitude (ShippingLongitude, double).
+	// ShippingLongitude Shipping Longitude.
 	ShippingLongitude *float64 `json:"ShippingLongitude,omitempty"`
 
-	// ShippingPostalCode Shipping Zip/Postal Code (ShippingPostalCode, string).
+	// ShippingPostalCode Shipping Zip/Postal Code.
 	ShippingPostalCode *string `json:"ShippingPostalCode,omitempty"`
 
-	// ShippingState Shipping State/Province (ShippingState, string).
+	// ShippingState Shipping State/Province.
 	ShippingState *string `json:"ShippingState,omitempty"`
 
-	// ShippingStreet Shipping Street (ShippingStreet, textarea).
+	// ShippingStreet Shipping Street.
 	ShippingStreet *string `json:"ShippingStreet,omitempty"`
 
-	// Sic SIC Code (Sic, string).
+	// Sic SIC Code.
 	Sic *string `json:"Sic,omitempty"`
 
-	// Site Account Site (Site, string).
+	// Site Account Site.
 	Site *string `json:"Site,omitempty"`
 
-	// TickerSymbol Ticker Symbol (TickerSymbol, string).
+	// TickerSymbol Ticker Symbol.
 	TickerSymbol *string `json:"TickerSymbol,omitempty"`
 
-	// Type Account Type (Type, picklist).
+	// Type Account Type.
 	Type *AccountTypeValue `json:"Type,omitempty"`
 
-	// Website Website (Website, url).
+	// Website Website.
 	Website *string `json:"Website,omitempty"`
 
 	// Attributes The record's type and URL.
@@ -491,124 +491,124 @@ type AccountTypeValue string
 
 // AccountUpdate AccountUpdate holds the changes to a Account record (Account): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type AccountUpdate struct {
-	// AccountNumber Account Number (AccountNumber, string); set to null to clear.
+	// AccountNumber Account Number; null clears it.
 	AccountNumber nullable.Nullable[string] `json:"AccountNumber,omitempty"`
 
-	// AccountSource Account Source (AccountSource, picklist); set to null to clear.
+	// AccountSource Account Source; null clears it.
 	AccountSource nullable.Nullable[string] `json:"AccountSource,omitempty"`
 
-	// ActiveC Active (Active__c, picklist); set to null to clear.
+	// ActiveC Active; null clears it.
 	ActiveC nullable.Nullable[string] `json:"Active__c,omitempty"`
 
-	// AnnualRevenue Annual Revenue (AnnualRevenue, currency); set to null to clear.
+	// AnnualRevenue Annual Revenue; null clears it.
 	AnnualRevenue nullable.Nullable[float64] `json:"AnnualRevenue,omitempty"`
 
-	// BillingCity Billing City (BillingCity, string); set to null to clear.
+	// BillingCity Billing City; null clears it.
 	BillingCity nullable.Nullable[string] `json:"BillingCity,omitempty"`
 
-	// BillingCountry Billing Country (BillingCountry, string); set to null to clear.
+	// BillingCountry Billing Country; null clears it.
 	BillingCountry nullable.Nullable[string] `json:"BillingCountry,omitempty"`
 
-	// BillingGeocodeAccuracy Billing Geocode Accuracy (BillingGeocodeAccuracy, picklist); set to null to clear.
+	// BillingGeocodeAccuracy Billing Geocode Accuracy; null clears it.
 	BillingGeocodeAccuracy nullable.Nullable[string] `json:"BillingGeocodeAccuracy,omitempty"`
 
-	// BillingLatitude Billing Latitude (BillingLatitude, double); set to null to clear.
+	// BillingLatitude Billing Latitude; null clears it.
 	BillingLatitude nullable.Nullable[float64] `json:"BillingLatitude,omitempty"`
 
-	// BillingLongitude Billing Longitude (BillingLongitude, double); set to null to clear.
+	// BillingLongitude Billing Longitude; null clears it.
 	BillingLongitude nullable.Nullable[float64] `json:"BillingLongitude,omitempty"`
 
-	// BillingPostalCode Billing Zip/Postal Code (BillingPostalCode, string); set to null to clear.
+	// BillingPostalCode Billing Zip/Postal Code; null clears it.
 	BillingPostalCode nullable.Nullable[string] `json:"BillingPostalCode,omitempty"`
 
-	// BillingState Billing State/Province (BillingState, string); set to null to clear.
+	// BillingState Billing State/Province; null clears it.
 	BillingState nullable.Nullable[string] `json:"BillingState,omitempty"`
 
-	// BillingStreet Billing Street (BillingStreet, textarea); set to null to clear.
+	// BillingStreet Billing Street; null clears it.
 	BillingStreet nullable.Nullable[string] `json:"BillingStreet,omitempty"`
 
-	// CustomerPriorityC Customer Priority (CustomerPriority__c, picklist); set to null to clear.
+	// CustomerPriorityC Customer Priority; null clears it.
 	CustomerPriorityC nullable.Nullable[string] `json:"CustomerPriority__c,omitempty"`
 
-	// Description Account Description (Description, textarea); set to null to clear.
+	// Description Account Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
 
-	// Fax Account Fax (Fax, phone); set to null to clear.
+	// Fax Account Fax; null clears it.
 	Fax nullable.Nullable[string] `json:"Fax,omitempty"`
 
-	// Industry Industry (Industry, picklist); set to null to clear.
+	// Industry Industry; null clears it.
 	Industry nullable.Nullable[string] `json:"Industry,omitempty"`
 
-	// Name Account Name (Name, string).
+	// Name Account Name.
 	Name *string `json:"Name,omitempty"`
 
-	// NumberOfEmployees Employees (NumberOfEmployees, int); set to null to clear.
+	// NumberOfEmployees Employees; null clears it.
 	NumberOfEmployees nullable.Nullable[int] `json:"NumberOfEmployees,omitempty"`
 
-	// NumberofLocationsC Number of Locations (NumberofLocations__c, double); set to null to clear.
+	// NumberofLocationsC Number of Locations; null clears it.
 	NumberofLocationsC nullable.Nullable[float64] `json:"NumberofLocations__c,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Ownership Ownership (Ownership, picklist); set to null to clear.
+	// Ownership Ownership; null clears it.
 	Ownership nullable.Nullable[string] `json:"Ownership,omitempty"`
 
-	// ParentId Parent Account ID (ParentId, reference); references Account; set to null to clear.
+	// ParentId Parent Account ID; null clears it.
 	ParentId nullable.Nullable[string] `json:"ParentId,omitempty"`
 
-	// Phone Account Phone (Phone, phone); set to null to clear.
+	// Phone Account Phone; null clears it.
 	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
-	// Rating Account Rating (Rating, picklist); set to null to clear.
+	// Rating Account Rating; null clears it.
 	Rating nullable.Nullable[string] `json:"Rating,omitempty"`
 
-	// RecordTypeId Record Type ID (RecordTypeId, reference); references RecordType; set to null to clear.
+	// RecordTypeId Record Type ID; null clears it.
 	RecordTypeId nullable.Nullable[string] `json:"RecordTypeId,omitempty"`
 
-	// SLAExpirationDateC SLA Expiration Date (SLAExpirationDate__c, date); set to null to clear.
+	// SLAExpirationDateC SLA Expiration Date; null clears it.
 	SLAExpirationDateC nullable.Nullable[sftype.Date] `json:"SLAExpirationDate__c,omitempty"`
 
-	// SLAC SLA (SLA__c, picklist); set to null to clear.
+	// SLAC SLA; null clears it.
 	SLAC nullable.Nullable[string] `json:"SLA__c,omitempty"`
 
-	// ShippingCity Shipping City (ShippingCity, string); set to null to clear.
+	// ShippingCity Shipping City; null clears it.
 	ShippingCity nullable.Nullable[string] `json:"ShippingCity,omitempty"`
 
-	// ShippingCountry Shipping Country (ShippingCountry, string); set to null to clear.
+	// ShippingCountry Shipping Country; null clears it.
 	ShippingCountry nullable.Nullable[string] `json:"ShippingCountry,omitempty"`
 
-	// ShippingGeocodeAccuracy Shipping Geocode Accuracy (ShippingGeocodeAccuracy, picklist); set to null to clear.
+	// ShippingGeocodeAccuracy Shipping Geocode Accuracy; null clears it.
 	ShippingGeocodeAccuracy nullable.Nullable[string] `json:"ShippingGeocodeAccuracy,omitempty"`
 
-	// ShippingLatitude Shipping Latitude (ShippingLatitude, double); set to null to clear.
+	// ShippingLatitude Shipping Latitude; null clears it.
 	ShippingLatitude nullable.Nullable[float64] `json:"ShippingLatitude,omitempty"`
 
-	// ShippingLongitude Shipping Longitude (ShippingLongitude, double); set to null to clear.
+	// ShippingLongitude Shipping Longitude; null clears it.
 	ShippingLongitude nullable.Nullable[float64] `json:"ShippingLongitude,omitempty"`
 
-	// ShippingPostalCode Shipping Zip/Postal Code (ShippingPostalCode, string); set to null to clear.
+	// ShippingPostalCode Shipping Zip/Postal Code; null clears it.
 	ShippingPostalCode nullable.Nullable[string] `json:"ShippingPostalCode,omitempty"`
 
-	// ShippingState Shipping State/Province (ShippingState, string); set to null to clear.
+	// ShippingState Shipping State/Province; null clears it.
 	ShippingState nullable.Nullable[string] `json:"ShippingState,omitempty"`
 
-	// ShippingStreet Shipping Street (ShippingStreet, textarea); set to null to clear.
+	// ShippingStreet Shipping Street; null clears it.
 	ShippingStreet nullable.Nullable[string] `json:"ShippingStreet,omitempty"`
 
-	// Sic SIC Code (Sic, string); set to null to clear.
+	// Sic SIC Code; null clears it.
 	Sic nullable.Nullable[string] `json:"Sic,omitempty"`
 
-	// Site Account Site (Site, string); set to null to clear.
+	// Site Account Site; null clears it.
 	Site nullable.Nullable[string] `json:"Site,omitempty"`
 
-	// TickerSymbol Ticker Symbol (TickerSymbol, string); set to null to clear.
+	// TickerSymbol Ticker Symbol; null clears it.
 	TickerSymbol nullable.Nullable[string] `json:"TickerSymbol,omitempty"`
 
-	// Type Account Type (Type, picklist); set to null to clear.
+	// Type Account Type; null clears it.
 	Type nullable.Nullable[string] `json:"Type,omitempty"`
 
-	// Website Website (Website, url); set to null to clear.
+	// Website Website; null clears it.
 	Website nullable.Nullable[string] `json:"Website,omitempty"`
 
 	// Attributes The record's type and URL.

@@ -217,67 +217,67 @@ type Case struct {
 
 // CaseCreate CaseCreate holds the fields of a new Case record (Case): createable fields only; unset fields are not sent.
 type CaseCreate struct {
-	// AccountId Account ID (AccountId, reference); references Account.
+	// AccountId Account ID.
 	AccountId *string `json:"AccountId,omitempty"`
 
-	// AssetId Asset ID (AssetId, reference); references Asset.
+	// AssetId Asset ID.
 	AssetId *string `json:"AssetId,omitempty"`
 
-	// Comments Internal Comments (Comments, textarea).
+	// Comments Internal Comments.
 	Comments *string `json:"Comments,omitempty"`
 
-	// ContactId Contact ID (ContactId, reference); references Contact.
+	// ContactId Contact ID.
 	ContactId *string `json:"ContactId,omitempty"`
 
-	// Description Description (Description, textarea).
+	// Description Description.
 	Description *string `json:"Description,omitempty"`
 
-	// EngineeringReqNumberC Engineering Req Number (EngineeringReqNumber__c, string).
+	// EngineeringReqNumberC Engineering Req Number.
 	EngineeringReqNumberC *string `json:"EngineeringReqNumber__c,omitempty"`
 
-	// IsEscalated Escalated (IsEscalated, boolean).
+	// IsEscalated Escalated.
 	IsEscalated *bool `json:"IsEscalated,omitempty"`
 
-	// Origin Case Origin (Origin, picklist).
+	// Origin Case Origin.
 	Origin *CaseOriginValue `json:"Origin,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references Group, User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// ParentId Parent Case ID (ParentId, reference); references Case.
+	// ParentId Parent Case ID.
 	ParentId *string `json:"ParentId,omitempty"`
 
-	// Priority Priority (Priority, picklist).
+	// Priority Priority.
 	Priority *CasePriorityValue `json:"Priority,omitempty"`
 
-	// ProductC Product (Product__c, picklist).
+	// ProductC Product.
 	ProductC *CaseProductCValue `json:"Product__c,omitempty"`
 
-	// Reason Case Reason (Reason, picklist).
+	// Reason Case Reason.
 	Reason *CaseReasonValue `json:"Reason,omitempty"`
 
-	// SLAViolationC SLA Violation (SLAViolation__c, picklist).
+	// SLAViolationC SLA Violation.
 	SLAViolationC *CaseSLAViolationCValue `json:"SLAViolation__c,omitempty"`
 
-	// Status Status (Status, picklist).
+	// Status Status.
 	Status *CaseStatusValue `json:"Status,omitempty"`
 
-	// Subject Subject (Subject, string).
+	// Subject Subject.
 	Subject *string `json:"Subject,omitempty"`
 
-	// SuppliedCompany Company (SuppliedCompany, string).
+	// SuppliedCompany Company.
 	SuppliedCompany *string `json:"SuppliedCompany,omitempty"`
 
-	// SuppliedEmail Email Address (SuppliedEmail, email).
+	// SuppliedEmail Email Address.
 	SuppliedEmail *string `json:"SuppliedEmail,omitempty"`
 
-	// SuppliedName Name (SuppliedName, string).
+	// SuppliedName Name.
 	SuppliedName *string `json:"SuppliedName,omitempty"`
 
-	// SuppliedPhone Phone (SuppliedPhone, string).
+	// SuppliedPhone Phone.
 	SuppliedPhone *string `json:"SuppliedPhone,omitempty"`
 
-	// Type Case Type (Type, picklist).
+	// Type Case Type.
 	Type *CaseTypeValue `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.
@@ -307,67 +307,67 @@ type CaseTypeValue string
 
 // CaseUpdate CaseUpdate holds the changes to a Case record (Case): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type CaseUpdate struct {
-	// AccountId Account ID (AccountId, reference); references Account; set to null to clear.
+	// AccountId Account ID; null clears it.
 	AccountId nullable.Nullable[string] `json:"AccountId,omitempty"`
 
-	// AssetId Asset ID (AssetId, reference); references Asset; set to null to clear.
+	// AssetId Asset ID; null clears it.
 	AssetId nullable.Nullable[string] `json:"AssetId,omitempty"`
 
-	// Comments Internal Comments (Comments, textarea); set to null to clear.
+	// Comments Internal Comments; null clears it.
 	Comments nullable.Nullable[string] `json:"Comments,omitempty"`
 
-	// ContactId Contact ID (ContactId, reference); references Contact; set to null to clear.
+	// ContactId Contact ID; null clears it.
 	ContactId nullable.Nullable[string] `json:"ContactId,omitempty"`
 
-	// Description Description (Description, textarea); set to null to clear.
+	// Description Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
 
-	// EngineeringReqNumberC Engineering Req Number (EngineeringReqNumber__c, string); set to null to clear.
+	// EngineeringReqNumberC Engineering Req Number; null clears it.
 	EngineeringReqNumberC nullable.Nullable[string] `json:"EngineeringReqNumber__c,omitempty"`
 
-	// IsEscalated Escalated (IsEscalated, boolean).
+	// IsEscalated Escalated.
 	IsEscalated *bool `json:"IsEscalated,omitempty"`
 
-	// Origin Case Origin (Origin, picklist); set to null to clear.
+	// Origin Case Origin; null clears it.
 	Origin nullable.Nullable[string] `json:"Origin,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references Group, User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// ParentId Parent Case ID (ParentId, reference); references Case; set to null to clear.
+	// ParentId Parent Case ID; null clears it.
 	ParentId nullable.Nullable[string] `json:"ParentId,omitempty"`
 
-	// Priority Priority (Priority, picklist); set to null to clear.
+	// Priority Priority; null clears it.
 	Priority nullable.Nullable[string] `json:"Priority,omitempty"`
 
-	// ProductC Product (Product__c, picklist); set to null to clear.
+	// ProductC Product; null clears it.
 	ProductC nullable.Nullable[string] `json:"Product__c,omitempty"`
 
-	// Reason Case Reason (Reason, picklist); set to null to clear.
+	// Reason Case Reason; null clears it.
 	Reason nullable.Nullable[string] `json:"Reason,omitempty"`
 
-	// SLAViolationC SLA Violation (SLAViolation__c, picklist); set to null to clear.
+	// SLAViolationC SLA Violation; null clears it.
 	SLAViolationC nullable.Nullable[string] `json:"SLAViolation__c,omitempty"`
 
-	// Status Status (Status, picklist); set to null to clear.
+	// Status Status; null clears it.
 	Status nullable.Nullable[string] `json:"Status,omitempty"`
 
-	// Subject Subject (Subject, string); set to null to clear.
+	// Subject Subject; null clears it.
 	Subject nullable.Nullable[string] `json:"Subject,omitempty"`
 
-	// SuppliedCompany Company (SuppliedCompany, string); set to null to clear.
+	// SuppliedCompany Company; null clears it.
 	SuppliedCompany nullable.Nullable[string] `json:"SuppliedCompany,omitempty"`
 
-	// SuppliedEmail Email Address (SuppliedEmail, email); set to null to clear.
+	// SuppliedEmail Email Address; null clears it.
 	SuppliedEmail nullable.Nullable[string] `json:"SuppliedEmail,omitempty"`
 
-	// SuppliedName Name (SuppliedName, string); set to null to clear.
+	// SuppliedName Name; null clears it.
 	SuppliedName nullable.Nullable[string] `json:"SuppliedName,omitempty"`
 
-	// SuppliedPhone Phone (SuppliedPhone, string); set to null to clear.
+	// SuppliedPhone Phone; null clears it.
 	SuppliedPhone nullable.Nullable[string] `json:"SuppliedPhone,omitempty"`
 
-	// Type Case Type (Type, picklist); set to null to clear.
+	// Type Case Type; null clears it.
 	Type nullable.Nullable[string] `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.

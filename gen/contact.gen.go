@@ -224,97 +224,97 @@ type Contact struct {
 
 // ContactCreate ContactCreate holds the fields of a new Contact record (Contact): createable fields only; unset fields are not sent.
 type ContactCreate struct {
-	// AccountId Account ID (AccountId, reference); references Account.
+	// AccountId Account ID.
 	AccountId *string `json:"AccountId,omitempty"`
 
-	// Birthdate Birthdate (Birthdate, date).
+	// Birthdate Birthdate.
 	Birthdate *sftype.Date `json:"Birthdate,omitempty"`
 
-	// Department Department (Department, string).
+	// Department Department.
 	Department *string `json:"Department,omitempty"`
 
-	// Description Contact Description (Description, textarea).
+	// Description Contact Description.
 	Description *string `json:"Description,omitempty"`
 
-	// DoNotCall Do Not Call (DoNotCall, boolean).
+	// DoNotCall Do Not Call.
 	DoNotCall *bool `json:"DoNotCall,omitempty"`
 
-	// Email Email (Email, email).
+	// Email Email.
 	Email *string `json:"Email,omitempty"`
 
-	// EmailBouncedDate Email Bounced Date (EmailBouncedDate, datetime).
+	// EmailBouncedDate Email Bounced Date.
 	EmailBouncedDate *sftype.DateTime `json:"EmailBouncedDate,omitempty"`
 
-	// EmailBouncedReason Email Bounced Reason (EmailBouncedReason, string).
+	// EmailBouncedReason Email Bounced Reason.
 	EmailBouncedReason *string `json:"EmailBouncedReason,omitempty"`
 
-	// Fax Business Fax (Fax, phone).
+	// Fax Business Fax.
 	Fax *string `json:"Fax,omitempty"`
 
-	// FirstName First Name (FirstName, string).
+	// FirstName First Name.
 	FirstName *string `json:"FirstName,omitempty"`
 
-	// HasOptedOutOfEmail Email Opt Out (HasOptedOutOfEmail, boolean).
+	// HasOptedOutOfEmail Email Opt Out.
 	HasOptedOutOfEmail *bool `json:"HasOptedOutOfEmail,omitempty"`
 
-	// HomePhone Home Phone (HomePhone, phone).
+	// HomePhone Home Phone.
 	HomePhone *string `json:"HomePhone,omitempty"`
 
-	// IndividualId Individual ID (IndividualId, reference); references Individual.
+	// IndividualId Individual ID.
 	IndividualId *string `json:"IndividualId,omitempty"`
 
-	// LanguagesC Languages (Languages__c, string).
+	// LanguagesC Languages.
 	LanguagesC *string `json:"Languages__c,omitempty"`
 
-	// LastName Last Name (LastName, string); required.
+	// LastName Last Name; required.
 	LastName string `json:"LastName"`
 
-	// LeadSource Lead Source (LeadSource, picklist).
+	// LeadSource Lead Source.
 	LeadSource *ContactLeadSourceValue `json:"LeadSource,omitempty"`
 
-	// LevelC Level (Level__c, picklist).
+	// LevelC Level.
 	LevelC *ContactLevelCValue `json:"Level__c,omitempty"`
 
-	// MailingCity Mailing City (MailingCity, string).
+	// MailingCity Mailing City.
 	MailingCity *string `json:"MailingCity,omitempty"`
 
-	// MailingCountry Mailing Country (MailingCountry, string).
+	// MailingCountry Mailing Country.
 	MailingCountry *string `json:"MailingCountry,omitempty"`
 
-	// MailingGeocodeAccuracy Mailing Geocode Accuracy (MailingGeocodeAccuracy, picklist).
+	// MailingGeocodeAccuracy Mailing Geocode Accuracy.
 	MailingGeocodeAccuracy *ContactMailingGeocodeAccuracyValue `json:"MailingGeocodeAccuracy,omitempty"`
 
-	// MailingLatitude Mailing Latitude (MailingLatitude, double).
+	// MailingLatitude Mailing Latitude.
 	MailingLatitude *float64 `json:"MailingLatitude,omitempty"`
 
-	// MailingLongitude Mailing Longitude (MailingLongitude, double).
+	// MailingLongitude Mailing Longitude.
 	MailingLongitude *float64 `json:"MailingLongitude,omitempty"`
 
-	// MailingPostalCode Mailing Zip/Postal Code (MailingPostalCode, string).
+	// MailingPostalCode Mailing Zip/Postal Code.
 	MailingPostalCode *string `json:"MailingPostalCode,omitempty"`
 
-	// MailingState Mailing State/Province (MailingState, string).
+	// MailingState Mailing State/Province.
 	MailingState *string `json:"MailingState,omitempty"`
 
-	// MailingStreet Mailing Street (MailingStreet, textarea).
+	// MailingStreet Mailing Street.
 	MailingStreet *string `json:"MailingStreet,omitempty"`
 
-	// MobilePhone Mobile Phone (MobilePhone, phone).
+	// MobilePhone Mobile Phone.
 	MobilePhone *string `json:"MobilePhone,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Phone Business Phone (Phone, phone).
+	// Phone Business Phone.
 	Phone *string `json:"Phone,omitempty"`
 
-	// ReportsToId Reports To ID (ReportsToId, reference); references Contact.
+	// ReportsToId Reports To ID.
 	ReportsToId *string `json:"ReportsToId,omitempty"`
 
-	// Salutation Salutation (Salutation, picklist).
+	// Salutation Salutation.
 	Salutation *ContactSalutationValue `json:"Salutation,omitempty"`
 
-	// Title Title (Title, string).
+	// Title Title.
 	Title *string `json:"Title,omitempty"`
 
 	// Attributes The record's type and URL.
@@ -335,97 +335,97 @@ type ContactSalutationValue string
 
 // ContactUpdate ContactUpdate holds the changes to a Contact record (Contact): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type ContactUpdate struct {
-	// AccountId Account ID (AccountId, reference); references Account; set to null to clear.
+	// AccountId Account ID; null clears it.
 	AccountId nullable.Nullable[string] `json:"AccountId,omitempty"`
 
-	// Birthdate Birthdate (Birthdate, date); set to null to clear.
+	// Birthdate Birthdate; null clears it.
 	Birthdate nullable.Nullable[sftype.Date] `json:"Birthdate,omitempty"`
 
-	// Department Department (Department, string); set to null to clear.
+	// Department Department; null clears it.
 	Department nullable.Nullable[string] `json:"Department,omitempty"`
 
-	// Description Contact Description (Description, textarea); set to null to clear.
+	// Description Contact Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
 
-	// DoNotCall Do Not Call (DoNotCall, boolean).
+	// DoNotCall Do Not Call.
 	DoNotCall *bool `json:"DoNotCall,omitempty"`
 
-	// Email Email (Email, email); set to null to clear.
+	// Email Email; null clears it.
 	Email nullable.Nullable[string] `json:"Email,omitempty"`
 
-	// EmailBouncedDate Email Bounced Date (EmailBouncedDate, datetime); set to null to clear.
+	// EmailBouncedDate Email Bounced Date; null clears it.
 	EmailBouncedDate nullable.Nullable[sftype.DateTime] `json:"EmailBouncedDate,omitempty"`
 
-	// EmailBouncedReason Email Bounced Reason (EmailBouncedReason, string); set to null to clear.
+	// EmailBouncedReason Email Bounced Reason; null clears it.
 	EmailBouncedReason nullable.Nullable[string] `json:"EmailBouncedReason,omitempty"`
 
-	// Fax Business Fax (Fax, phone); set to null to clear.
+	// Fax Business Fax; null clears it.
 	Fax nullable.Nullable[string] `json:"Fax,omitempty"`
 
-	// FirstName First Name (FirstName, string); set to null to clear.
+	// FirstName First Name; null clears it.
 	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
-	// HasOptedOutOfEmail Email Opt Out (HasOptedOutOfEmail, boolean).
+	// HasOptedOutOfEmail Email Opt Out.
 	HasOptedOutOfEmail *bool `json:"HasOptedOutOfEmail,omitempty"`
 
-	// HomePhone Home Phone (HomePhone, phone); set to null to clear.
+	// HomePhone Home Phone; null clears it.
 	HomePhone nullable.Nullable[string] `json:"HomePhone,omitempty"`
 
-	// IndividualId Individual ID (IndividualId, reference); references Individual; set to null to clear.
+	// IndividualId Individual ID; null clears it.
 	IndividualId nullable.Nullable[string] `json:"IndividualId,omitempty"`
 
-	// LanguagesC Languages (Languages__c, string); set to null to clear.
+	// LanguagesC Languages; null clears it.
 	LanguagesC nullable.Nullable[string] `json:"Languages__c,omitempty"`
 
-	// LastName Last Name (LastName, string).
+	// LastName Last Name.
 	LastName *string `json:"LastName,omitempty"`
 
-	// LeadSource Lead Source (LeadSource, picklist); set to null to clear.
+	// LeadSource Lead Source; null clears it.
 	LeadSource nullable.Nullable[string] `json:"LeadSource,omitempty"`
 
-	// LevelC Level (Level__c, picklist); set to null to clear.
+	// LevelC Level; null clears it.
 	LevelC nullable.Nullable[string] `json:"Level__c,omitempty"`
 
-	// MailingCity Mailing City (MailingCity, string); set to null to clear.
+	// MailingCity Mailing City; null clears it.
 	MailingCity nullable.Nullable[string] `json:"MailingCity,omitempty"`
 
-	// MailingCountry Mailing Country (MailingCountry, string); set to null to clear.
+	// MailingCountry Mailing Country; null clears it.
 	MailingCountry nullable.Nullable[string] `json:"MailingCountry,omitempty"`
 
-	// MailingGeocodeAccuracy Mailing Geocode Accuracy (MailingGeocodeAccuracy, picklist); set to null to clear.
+	// MailingGeocodeAccuracy Mailing Geocode Accuracy; null clears it.
 	MailingGeocodeAccuracy nullable.Nullable[string] `json:"MailingGeocodeAccuracy,omitempty"`
 
-	// MailingLatitude Mailing Latitude (MailingLatitude, double); set to null to clear.
+	// MailingLatitude Mailing Latitude; null clears it.
 	MailingLatitude nullable.Nullable[float64] `json:"MailingLatitude,omitempty"`
 
-	// MailingLongitude Mailing Longitude (MailingLongitude, double); set to null to clear.
+	// MailingLongitude Mailing Longitude; null clears it.
 	MailingLongitude nullable.Nullable[float64] `json:"MailingLongitude,omitempty"`
 
-	// MailingPostalCode Mailing Zip/Postal Code (MailingPostalCode, string); set to null to clear.
+	// MailingPostalCode Mailing Zip/Postal Code; null clears it.
 	MailingPostalCode nullable.Nullable[string] `json:"MailingPostalCode,omitempty"`
 
-	// MailingState Mailing State/Province (MailingState, string); set to null to clear.
+	// MailingState Mailing State/Province; null clears it.
 	MailingState nullable.Nullable[string] `json:"MailingState,omitempty"`
 
-	// MailingStreet Mailing Street (MailingStreet, textarea); set to null to clear.
+	// MailingStreet Mailing Street; null clears it.
 	MailingStreet nullable.Nullable[string] `json:"MailingStreet,omitempty"`
 
-	// MobilePhone Mobile Phone (MobilePhone, phone); set to null to clear.
+	// MobilePhone Mobile Phone; null clears it.
 	MobilePhone nullable.Nullable[string] `json:"MobilePhone,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Phone Business Phone (Phone, phone); set to null to clear.
+	// Phone Business Phone; null clears it.
 	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
-	// ReportsToId Reports To ID (ReportsToId, reference); references Contact; set to null to clear.
+	// ReportsToId Reports To ID; null clears it.
 	ReportsToId nullable.Nullable[string] `json:"ReportsToId,omitempty"`
 
-	// Salutation Salutation (Salutation, picklist); set to null to clear.
+	// Salutation Salutation; null clears it.
 	Salutation nullable.Nullable[string] `json:"Salutation,omitempty"`
 
-	// Title Title (Title, string); set to null to clear.
+	// Title Title; null clears it.
 	Title nullable.Nullable[string] `json:"Title,omitempty"`
 
 	// Attributes The record's type and URL.

@@ -287,100 +287,100 @@ type Lead struct {
 
 // LeadCreate LeadCreate holds the fields of a new Lead record (Lead): createable fields only; unset fields are not sent.
 type LeadCreate struct {
-	// AnnualRevenue Annual Revenue (AnnualRevenue, currency).
+	// AnnualRevenue Annual Revenue.
 	AnnualRevenue *float64 `json:"AnnualRevenue,omitempty"`
 
-	// City City (City, string).
+	// City City.
 	City *string `json:"City,omitempty"`
 
-	// Company Company (Company, string); required.
+	// Company Company; required.
 	Company string `json:"Company"`
 
-	// Country Country (Country, string).
+	// Country Country.
 	Country *string `json:"Country,omitempty"`
 
-	// Description Description (Description, textarea).
+	// Description Description.
 	Description *string `json:"Description,omitempty"`
 
-	// Email Email (Email, email).
+	// Email Email.
 	Email *string `json:"Email,omitempty"`
 
-	// Fax Fax (Fax, phone).
+	// Fax Fax.
 	Fax *string `json:"Fax,omitempty"`
 
-	// FirstName First Name (FirstName, string).
+	// FirstName First Name.
 	FirstName *string `json:"FirstName,omitempty"`
 
-	// GeocodeAccuracy Geocode Accuracy (GeocodeAccuracy, picklist).
+	// GeocodeAccuracy Geocode Accuracy.
 	GeocodeAccuracy *LeadGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
 
-	// HasOptedOutOfEmail Email Opt Out (HasOptedOutOfEmail, boolean).
+	// HasOptedOutOfEmail Email Opt Out.
 	HasOptedOutOfEmail *bool `json:"HasOptedOutOfEmail,omitempty"`
 
-	// IndividualId Individual ID (IndividualId, reference); references Individual.
+	// IndividualId Individual ID.
 	IndividualId *string `json:"IndividualId,omitempty"`
 
-	// Industry Industry (Industry, picklist).
+	// Industry Industry.
 	Industry *LeadIndustryValue `json:"Industry,omitempty"`
 
-	// IsConverted Converted (IsConverted, boolean).
+	// IsConverted Converted.
 	IsConverted *bool `json:"IsConverted,omitempty"`
 
-	// IsUnreadByOwner Unread By Owner (IsUnreadByOwner, boolean).
+	// IsUnreadByOwner Unread By Owner.
 	IsUnreadByOwner *bool `json:"IsUnreadByOwner,omitempty"`
 
-	// LastName Last Name (LastName, string); required.
+	// LastName Last Name; required.
 	LastName string `json:"LastName"`
 
-	// Latitude Latitude (Latitude, double).
+	// Latitude Latitude.
 	Latitude *float64 `json:"Latitude,omitempty"`
 
-	// LeadSource Lead Source (LeadSource, picklist).
+	// LeadSource Lead Source.
 	LeadSource *LeadLeadSourceValue `json:"LeadSource,omitempty"`
 
-	// Longitude Longitude (Longitude, double).
+	// Longitude Longitude.
 	Longitude *float64 `json:"Longitude,omitempty"`
 
-	// MobilePhone Mobile Phone (MobilePhone, phone).
+	// MobilePhone Mobile Phone.
 	MobilePhone *string `json:"MobilePhone,omitempty"`
 
-	// NumberOfEmployees Employees (NumberOfEmployees, int).
+	// NumberOfEmployees Employees.
 	NumberOfEmployees *int `json:"NumberOfEmployees,omitempty"`
 
-	// NumberofLocationsC Number of Locations (NumberofLocations__c, double).
+	// NumberofLocationsC Number of Locations.
 	NumberofLocationsC *float64 `json:"NumberofLocations__c,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references Group, User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Phone Phone (Phone, phone).
+	// Phone Phone.
 	Phone *string `json:"Phone,omitempty"`
 
-	// PostalCode Zip/Postal Code (PostalCode, string).
+	// PostalCode Zip/Postal Code.
 	PostalCode *string `json:"PostalCode,omitempty"`
 
-	// ProductInterestC Product Interest (ProductInterest__c, picklist).
+	// ProductInterestC Product Interest.
 	ProductInterestC *LeadProductInterestCValue `json:"ProductInterest__c,omitempty"`
 
-	// Rating Rating (Rating, picklist).
+	// Rating Rating.
 	Rating *LeadRatingValue `json:"Rating,omitempty"`
 
-	// Salutation Salutation (Salutation, picklist).
+	// Salutation Salutation.
 	Salutation *LeadSalutationValue `json:"Salutation,omitempty"`
 
-	// State State/Province (State, string).
+	// State State/Province.
 	State *string `json:"State,omitempty"`
 
-	// Status Status (Status, picklist).
+	// Status Status.
 	Status *LeadStatusValue `json:"Status,omitempty"`
 
-	// Street Street (Street, textarea).
+	// Street Street.
 	Street *string `json:"Street,omitempty"`
 
-	// Title Title (Title, string).
+	// Title Title.
 	Title *string `json:"Title,omitempty"`
 
-	// Website Website (Website, url).
+	// Website Website.
 	Website *string `json:"Website,omitempty"`
 
 	// Attributes The record's type and URL.
@@ -410,103 +410,103 @@ type LeadStatusValue string
 
 // LeadUpdate LeadUpdate holds the changes to a Lead record (Lead): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type LeadUpdate struct {
-	// AnnualRevenue Annual Revenue (AnnualRevenue, currency); set to null to clear.
+	// AnnualRevenue Annual Revenue; null clears it.
 	AnnualRevenue nullable.Nullable[float64] `json:"AnnualRevenue,omitempty"`
 
-	// City City (City, string); set to null to clear.
+	// City City; null clears it.
 	City nullable.Nullable[string] `json:"City,omitempty"`
 
-	// Company Company (Company, string).
+	// Company Company.
 	Company *string `json:"Company,omitempty"`
 
-	// Country Country (Country, string); set to null to clear.
+	// Country Country; null clears it.
 	Country nullable.Nullable[string] `json:"Country,omitempty"`
 
-	// Description Description (Description, textarea); set to null to clear.
+	// Description Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
 
-	// Email Email (Email, email); set to null to clear.
+	// Email Email; null clears it.
 	Email nullable.Nullable[string] `json:"Email,omitempty"`
 
-	// EmailBouncedDate Email Bounced Date (EmailBouncedDate, datetime); set to null to clear.
+	// EmailBouncedDate Email Bounced Date; null clears it.
 	EmailBouncedDate nullable.Nullable[sftype.DateTime] `json:"EmailBouncedDate,omitempty"`
 
-	// EmailBouncedReason Email Bounced Reason (EmailBouncedReason, string); set to null to clear.
+	// EmailBouncedReason Email Bounced Reason; null clears it.
 	EmailBouncedReason nullable.Nullable[string] `json:"EmailBouncedReason,omitempty"`
 
-	// Fax Fax (Fax, phone); set to null to clear.
+	// Fax Fax; null clears it.
 	Fax nullable.Nullable[string] `json:"Fax,omitempty"`
 
-	// FirstName First Name (FirstName, string); set to null to clear.
+	// FirstName First Name; null clears it.
 	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
-	// GeocodeAccuracy Geocode Accuracy (GeocodeAccuracy, picklist); set to null to clear.
+	// GeocodeAccuracy Geocode Accuracy; null clears it.
 	GeocodeAccuracy nullable.Nullable[string] `json:"GeocodeAccuracy,omitempty"`
 
-	// HasOptedOutOfEmail Email Opt Out (HasOptedOutOfEmail, boolean).
+	// HasOptedOutOfEmail Email Opt Out.
 	HasOptedOutOfEmail *bool `json:"HasOptedOutOfEmail,omitempty"`
 
-	// IndividualId Individual ID (IndividualId, reference); references Individual; set to null to clear.
+	// IndividualId Individual ID; null clears it.
 	IndividualId nullable.Nullable[string] `json:"IndividualId,omitempty"`
 
-	// Industry Industry (Industry, picklist); set to null to clear.
+	// Industry Industry; null clears it.
 	Industry nullable.Nullable[string] `json:"Industry,omitempty"`
 
-	// IsUnreadByOwner Unread By Owner (IsUnreadByOwner, boolean).
+	// IsUnreadByOwner Unread By Owner.
 	IsUnreadByOwner *bool `json:"IsUnreadByOwner,omitempty"`
 
-	// LastName Last Name (LastName, string).
+	// LastName Last Name.
 	LastName *string `json:"LastName,omitempty"`
 
-	// Latitude Latitude (Latitude, double); set to null to clear.
+	// Latitude Latitude; null clears it.
 	Latitude nullable.Nullable[float64] `json:"Latitude,omitempty"`
 
-	// LeadSource Lead Source (LeadSource, picklist); set to null to clear.
+	// LeadSource Lead Source; null clears it.
 	LeadSource nullable.Nullable[string] `json:"LeadSource,omitempty"`
 
-	// Longitude Longitude (Longitude, double); set to null to clear.
+	// Longitude Longitude; null clears it.
 	Longitude nullable.Nullable[float64] `json:"Longitude,omitempty"`
 
-	// MobilePhone Mobile Phone (MobilePhone, phone); set to null to clear.
+	// MobilePhone Mobile Phone; null clears it.
 	MobilePhone nullable.Nullable[string] `json:"MobilePhone,omitempty"`
 
-	// NumberOfEmployees Employees (NumberOfEmployees, int); set to null to clear.
+	// NumberOfEmployees Employees; null clears it.
 	NumberOfEmployees nullable.Nullable[int] `json:"NumberOfEmployees,omitempty"`
 
-	// NumberofLocationsC Number of Locations (NumberofLocations__c, double); set to null to clear.
+	// NumberofLocationsC Number of Locations; null clears it.
 	NumberofLocationsC nullable.Nullable[float64] `json:"NumberofLocations__c,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references Group, User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Phone Phone (Phone, phone); set to null to clear.
+	// Phone Phone; null clears it.
 	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
-	// PostalCode Zip/Postal Code (PostalCode, string); set to null to clear.
+	// PostalCode Zip/Postal Code; null clears it.
 	PostalCode nullable.Nullable[string] `json:"PostalCode,omitempty"`
 
-	// ProductInterestC Product Interest (ProductInterest__c, picklist); set to null to clear.
+	// ProductInterestC Product Interest; null clears it.
 	ProductInterestC nullable.Nullable[string] `json:"ProductInterest__c,omitempty"`
 
-	// Rating Rating (Rating, picklist); set to null to clear.
+	// Rating Rating; null clears it.
 	Rating nullable.Nullable[string] `json:"Rating,omitempty"`
 
-	// Salutation Salutation (Salutation, picklist); set to null to clear.
+	// Salutation Salutation; null clears it.
 	Salutation nullable.Nullable[string] `json:"Salutation,omitempty"`
 
-	// State State/Province (State, string); set to null to clear.
+	// State State/Province; null clears it.
 	State nullable.Nullable[string] `json:"State,omitempty"`
 
-	// Status Status (Status, picklist).
+	// Status Status.
 	Status *LeadStatusValue `json:"Status,omitempty"`
 
-	// Street Street (Street, textarea); set to null to clear.
+	// Street Street; null clears it.
 	Street nullable.Nullable[string] `json:"Street,omitempty"`
 
-	// Title Title (Title, string); set to null to clear.
+	// Title Title; null clears it.
 	Title nullable.Nullable[string] `json:"Title,omitempty"`
 
-	// Website Website (Website, url); set to null to clear.
+	// Website Website; null clears it.
 	Website nullable.Nullable[string] `json:"Website,omitempty"`
 
 	// Attributes The record's type and URL.

@@ -210,64 +210,64 @@ type Opportunity struct {
 
 // OpportunityCreate OpportunityCreate holds the fields of a new Opportunity record (Opportunity): createable fields only; unset fields are not sent.
 type OpportunityCreate struct {
-	// AccountId Account ID (AccountId, reference); references Account.
+	// AccountId Account ID.
 	AccountId *string `json:"AccountId,omitempty"`
 
-	// Amount Amount (Amount, currency).
+	// Amount Amount.
 	Amount *float64 `json:"Amount,omitempty"`
 
-	// CampaignId Campaign ID (CampaignId, reference); references Campaign.
+	// CampaignId Campaign ID.
 	CampaignId *string `json:"CampaignId,omitempty"`
 
-	// CloseDate Close Date (CloseDate, date); required.
+	// CloseDate Close Date; required.
 	CloseDate sftype.Date `json:"CloseDate"`
 
-	// ContactId Contact ID (ContactId, reference); references Contact.
+	// ContactId Contact ID.
 	ContactId *string `json:"ContactId,omitempty"`
 
-	// DeliveryInstallationStatusC Delivery/Installation Status (DeliveryInstallationStatus__c, picklist).
+	// DeliveryInstallationStatusC Delivery/Installation Status.
 	DeliveryInstallationStatusC *OpportunityDeliveryInstallationStatusCValue `json:"DeliveryInstallationStatus__c,omitempty"`
 
-	// Description Description (Description, textarea).
+	// Description Description.
 	Description *string `json:"Description,omitempty"`
 
-	// ForecastCategoryName Forecast Category (ForecastCategoryName, picklist).
+	// ForecastCategoryName Forecast Category.
 	ForecastCategoryName *OpportunityForecastCategoryNameValue `json:"ForecastCategoryName,omitempty"`
 
-	// IsPrivate Private (IsPrivate, boolean).
+	// IsPrivate Private.
 	IsPrivate *bool `json:"IsPrivate,omitempty"`
 
-	// LeadSource Lead Source (LeadSource, picklist).
+	// LeadSource Lead Source.
 	LeadSource *OpportunityLeadSourceValue `json:"LeadSource,omitempty"`
 
-	// Name Name (Name, string); required.
+	// Name Name; required.
 	Name string `json:"Name"`
 
-	// NextStep Next Step (NextStep, string).
+	// NextStep Next Step.
 	NextStep *string `json:"NextStep,omitempty"`
 
-	// OrderNumberC Order Number (OrderNumber__c, string).
+	// OrderNumberC Order Number.
 	OrderNumberC *string `json:"OrderNumber__c,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Pricebook2Id Price Book ID (Pricebook2Id, reference); references Pricebook2.
+	// Pricebook2Id Price Book ID.
 	Pricebook2Id *string `json:"Pricebook2Id,omitempty"`
 
-	// Probability Probability (%) (Probability, percent).
+	// Probability Probability (%).
 	Probability *float64 `json:"Probability,omitempty"`
 
-	// StageName Stage (StageName, picklist); required.
+	// StageName Stage; required.
 	StageName OpportunityStageNameValue `json:"StageName"`
 
-	// TotalOpportunityQuantity Quantity (TotalOpportunityQuantity, double).
+	// TotalOpportunityQuantity Quantity.
 	TotalOpportunityQuantity *float64 `json:"TotalOpportunityQuantity,omitempty"`
 
-	// TrackingNumberC Tracking Number (TrackingNumber__c, string).
+	// TrackingNumberC Tracking Number.
 	TrackingNumberC *string `json:"TrackingNumber__c,omitempty"`
 
-	// Type Opportunity Type (Type, picklist).
+	// Type Opportunity Type.
 	Type *OpportunityTypeValue `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.
@@ -294,61 +294,61 @@ type OpportunityTypeValue string
 
 // OpportunityUpdate OpportunityUpdate holds the changes to a Opportunity record (Opportunity): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type OpportunityUpdate struct {
-	// AccountId Account ID (AccountId, reference); references Account; set to null to clear.
+	// AccountId Account ID; null clears it.
 	AccountId nullable.Nullable[string] `json:"AccountId,omitempty"`
 
-	// Amount Amount (Amount, currency); set to null to clear.
+	// Amount Amount; null clears it.
 	Amount nullable.Nullable[float64] `json:"Amount,omitempty"`
 
-	// CampaignId Campaign ID (CampaignId, reference); references Campaign; set to null to clear.
+	// CampaignId Campaign ID; null clears it.
 	CampaignId nullable.Nullable[string] `json:"CampaignId,omitempty"`
 
-	// CloseDate Close Date (CloseDate, date).
+	// CloseDate Close Date.
 	CloseDate *sftype.Date `json:"CloseDate,omitempty"`
 
-	// DeliveryInstallationStatusC Delivery/Installation Status (DeliveryInstallationStatus__c, picklist); set to null to clear.
+	// DeliveryInstallationStatusC Delivery/Installation Status; null clears it.
 	DeliveryInstallationStatusC nullable.Nullable[string] `json:"DeliveryInstallationStatus__c,omitempty"`
 
-	// Description Description (Description, textarea); set to null to clear.
+	// Description Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
 
-	// ForecastCategoryName Forecast Category (ForecastCategoryName, picklist); set to null to clear.
+	// ForecastCategoryName Forecast Category; null clears it.
 	ForecastCategoryName nullable.Nullable[string] `json:"ForecastCategoryName,omitempty"`
 
-	// IsPrivate Private (IsPrivate, boolean).
+	// IsPrivate Private.
 	IsPrivate *bool `json:"IsPrivate,omitempty"`
 
-	// LeadSource Lead Source (LeadSource, picklist); set to null to clear.
+	// LeadSource Lead Source; null clears it.
 	LeadSource nullable.Nullable[string] `json:"LeadSource,omitempty"`
 
-	// Name Name (Name, string).
+	// Name Name.
 	Name *string `json:"Name,omitempty"`
 
-	// NextStep Next Step (NextStep, string); set to null to clear.
+	// NextStep Next Step; null clears it.
 	NextStep nullable.Nullable[string] `json:"NextStep,omitempty"`
 
-	// OrderNumberC Order Number (OrderNumber__c, string); set to null to clear.
+	// OrderNumberC Order Number; null clears it.
 	OrderNumberC nullable.Nullable[string] `json:"OrderNumber__c,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Pricebook2Id Price Book ID (Pricebook2Id, reference); references Pricebook2; set to null to clear.
+	// Pricebook2Id Price Book ID; null clears it.
 	Pricebook2Id nullable.Nullable[string] `json:"Pricebook2Id,omitempty"`
 
-	// Probability Probability (%) (Probability, percent); set to null to clear.
+	// Probability Probability (%); null clears it.
 	Probability nullable.Nullable[float64] `json:"Probability,omitempty"`
 
-	// StageName Stage (StageName, picklist).
+	// StageName Stage.
 	StageName *OpportunityStageNameValue `json:"StageName,omitempty"`
 
-	// TotalOpportunityQuantity Quantity (TotalOpportunityQuantity, double); set to null to clear.
+	// TotalOpportunityQuantity Quantity; null clears it.
 	TotalOpportunityQuantity nullable.Nullable[float64] `json:"TotalOpportunityQuantity,omitempty"`
 
-	// TrackingNumberC Tracking Number (TrackingNumber__c, string); set to null to clear.
+	// TrackingNumberC Tracking Number; null clears it.
 	TrackingNumberC nullable.Nullable[string] `json:"TrackingNumber__c,omitempty"`
 
-	// Type Opportunity Type (Type, picklist); set to null to clear.
+	// Type Opportunity Type; null clears it.
 	Type nullable.Nullable[string] `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.

@@ -174,52 +174,52 @@ type TaskCallTypeValue string
 
 // TaskCreate TaskCreate holds the fields of a new Task record (Task): createable fields only; unset fields are not sent.
 type TaskCreate struct {
-	// ActivityDate Due Date Only (ActivityDate, date).
+	// ActivityDate Due Date Only.
 	ActivityDate *sftype.Date `json:"ActivityDate,omitempty"`
 
-	// CallDisposition Call Result (CallDisposition, string).
+	// CallDisposition Call Result.
 	CallDisposition *string `json:"CallDisposition,omitempty"`
 
-	// CallDurationInSeconds Call Duration (CallDurationInSeconds, int).
+	// CallDurationInSeconds Call Duration.
 	CallDurationInSeconds *int `json:"CallDurationInSeconds,omitempty"`
 
-	// CallObject Call Object Identifier (CallObject, string).
+	// CallObject Call Object Identifier.
 	CallObject *string `json:"CallObject,omitempty"`
 
-	// CallType Call Type (CallType, picklist).
+	// CallType Call Type.
 	CallType *TaskCallTypeValue `json:"CallType,omitempty"`
 
-	// Description Description (Description, textarea).
+	// Description Description.
 	Description *string `json:"Description,omitempty"`
 
-	// IsRecurrence Create Recurring Series of Tasks (IsRecurrence, boolean).
+	// IsRecurrence Create Recurring Series of Tasks.
 	IsRecurrence *bool `json:"IsRecurrence,omitempty"`
 
-	// IsReminderSet Reminder Set (IsReminderSet, boolean).
+	// IsReminderSet Reminder Set.
 	IsReminderSet *bool `json:"IsReminderSet,omitempty"`
 
-	// OwnerId Assigned To ID (OwnerId, reference); references Group, User.
+	// OwnerId Assigned To ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Priority Priority (Priority, picklist).
+	// Priority Priority.
 	Priority *TaskPriorityValue `json:"Priority,omitempty"`
 
-	// ReminderDateTime Reminder Date/Time (ReminderDateTime, datetime).
+	// ReminderDateTime Reminder Date/Time.
 	ReminderDateTime *sftype.DateTime `json:"ReminderDateTime,omitempty"`
 
-	// Status Status (Status, picklist).
+	// Status Status.
 	Status *TaskStatusValue `json:"Status,omitempty"`
 
-	// Subject Subject (Subject, combobox).
+	// Subject Subject.
 	Subject *TaskSubjectValue `json:"Subject,omitempty"`
 
-	// TaskSubtype Task Subtype (TaskSubtype, picklist).
+	// TaskSubtype Task Subtype.
 	TaskSubtype *TaskTaskSubtypeValue `json:"TaskSubtype,omitempty"`
 
-	// WhatId Related To ID (WhatId, reference); references Account, Asset, Campaign, Case, Contract, Opportunity, Order, Product2, Solution, Widget__c, WorkOrder.
+	// WhatId Related To ID.
 	WhatId *string `json:"WhatId,omitempty"`
 
-	// WhoId Name ID (WhoId, reference); references Contact, Lead.
+	// WhoId Name ID.
 	WhoId *string `json:"WhoId,omitempty"`
 
 	// Attributes The record's type and URL.
@@ -240,46 +240,46 @@ type TaskTaskSubtypeValue string
 
 // TaskUpdate TaskUpdate holds the changes to a Task record (Task): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type TaskUpdate struct {
-	// ActivityDate Due Date Only (ActivityDate, date); set to null to clear.
+	// ActivityDate Due Date Only; null clears it.
 	ActivityDate nullable.Nullable[sftype.Date] `json:"ActivityDate,omitempty"`
 
-	// CallDisposition Call Result (CallDisposition, string); set to null to clear.
+	// CallDisposition Call Result; null clears it.
 	CallDisposition nullable.Nullable[string] `json:"CallDisposition,omitempty"`
 
-	// CallDurationInSeconds Call Duration (CallDurationInSeconds, int); set to null to clear.
+	// CallDurationInSeconds Call Duration; null clears it.
 	CallDurationInSeconds nullable.Nullable[int] `json:"CallDurationInSeconds,omitempty"`
 
-	// CallObject Call Object Identifier (CallObject, string); set to null to clear.
+	// CallObject Call Object Identifier; null clears it.
 	CallObject nullable.Nullable[string] `json:"CallObject,omitempty"`
 
-	// CallType Call Type (CallType, picklist); set to null to clear.
+	// CallType Call Type; null clears it.
 	CallType nullable.Nullable[string] `json:"CallType,omitempty"`
 
-	// Description Description (Description, textarea); set to null to clear.
+	// Description Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
 
-	// IsReminderSet Reminder Set (IsReminderSet, boolean).
+	// IsReminderSet Reminder Set.
 	IsReminderSet *bool `json:"IsReminderSet,omitempty"`
 
-	// OwnerId Assigned To ID (OwnerId, reference); references Group, User.
+	// OwnerId Assigned To ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// Priority Priority (Priority, picklist).
+	// Priority Priority.
 	Priority *TaskPriorityValue `json:"Priority,omitempty"`
 
-	// ReminderDateTime Reminder Date/Time (ReminderDateTime, datetime); set to null to clear.
+	// ReminderDateTime Reminder Date/Time; null clears it.
 	ReminderDateTime nullable.Nullable[sftype.DateTime] `json:"ReminderDateTime,omitempty"`
 
-	// Status Status (Status, picklist).
+	// Status Status.
 	Status *TaskStatusValue `json:"Status,omitempty"`
 
-	// Subject Subject (Subject, combobox); set to null to clear.
+	// Subject Subject; null clears it.
 	Subject nullable.Nullable[string] `json:"Subject,omitempty"`
 
-	// WhatId Related To ID (WhatId, reference); references Account, Asset, Campaign, Case, Contract, Opportunity, Order, Product2, Solution, Widget__c, WorkOrder; set to null to clear.
+	// WhatId Related To ID; null clears it.
 	WhatId nullable.Nullable[string] `json:"WhatId,omitempty"`
 
-	// WhoId Name ID (WhoId, reference); references Contact, Lead; set to null to clear.
+	// WhoId Name ID; null clears it.
 	WhoId nullable.Nullable[string] `json:"WhoId,omitempty"`
 
 	// Attributes The record's type and URL.

@@ -288,103 +288,103 @@ type User struct {
 
 // UserCreate UserCreate holds the fields of a new User record (User): createable fields only; unset fields are not sent.
 type UserCreate struct {
-	// AboutMe About Me (AboutMe, textarea).
+	// AboutMe About Me.
 	AboutMe *string `json:"AboutMe,omitempty"`
 
-	// Alias Alias (Alias, string); required.
+	// Alias Alias; required.
 	Alias string `json:"Alias"`
 
-	// City City (City, string).
+	// City City.
 	City *string `json:"City,omitempty"`
 
-	// CommunityNickname Nickname (CommunityNickname, string).
+	// CommunityNickname Nickname.
 	CommunityNickname *string `json:"CommunityNickname,omitempty"`
 
-	// CompanyName Company Name (CompanyName, string).
+	// CompanyName Company Name.
 	CompanyName *string `json:"CompanyName,omitempty"`
 
-	// ContactId Contact ID (ContactId, reference); references Contact.
+	// ContactId Contact ID.
 	ContactId *string `json:"ContactId,omitempty"`
 
-	// Country Country (Country, string).
+	// Country Country.
 	Country *string `json:"Country,omitempty"`
 
-	// Department Department (Department, string).
+	// Department Department.
 	Department *string `json:"Department,omitempty"`
 
-	// Division Division (Division, string).
+	// Division Division.
 	Division *string `json:"Division,omitempty"`
 
-	// Email Email (Email, email); required.
+	// Email Email; required.
 	Email string `json:"Email"`
 
-	// EmailEncodingKey Email Encoding (EmailEncodingKey, picklist); required.
+	// EmailEncodingKey Email Encoding; required.
 	EmailEncodingKey UserEmailEncodingKeyValue `json:"EmailEncodingKey"`
 
-	// EmployeeNumber Employee Number (EmployeeNumber, string).
+	// EmployeeNumber Employee Number.
 	EmployeeNumber *string `json:"EmployeeNumber,omitempty"`
 
-	// Fax Fax (Fax, phone).
+	// Fax Fax.
 	Fax *string `json:"Fax,omitempty"`
 
-	// FederationIdentifier SAML Federation ID (FederationIdentifier, string).
+	// FederationIdentifier SAML Federation ID.
 	FederationIdentifier *string `json:"FederationIdentifier,omitempty"`
 
-	// FirstName First Name (FirstName, string).
+	// FirstName First Name.
 	FirstName *string `json:"FirstName,omitempty"`
 
-	// GeocodeAccuracy Geocode Accuracy (GeocodeAccuracy, picklist).
+	// GeocodeAccuracy Geocode Accuracy.
 	GeocodeAccuracy *UserGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
 
-	// IsActive Active (IsActive, boolean).
+	// IsActive Active.
 	IsActive *bool `json:"IsActive,omitempty"`
 
-	// LanguageLocaleKey Language (LanguageLocaleKey, picklist); required.
+	// LanguageLocaleKey Language; required.
 	LanguageLocaleKey UserLanguageLocaleKeyValue `json:"LanguageLocaleKey"`
 
-	// LastName Last Name (LastName, string); required.
+	// LastName Last Name; required.
 	LastName string `json:"LastName"`
 
-	// Latitude Latitude (Latitude, double).
+	// Latitude Latitude.
 	Latitude *float64 `json:"Latitude,omitempty"`
 
-	// LocaleSidKey Locale (LocaleSidKey, picklist); required.
+	// LocaleSidKey Locale; required.
 	LocaleSidKey UserLocaleSidKeyValue `json:"LocaleSidKey"`
 
-	// Longitude Longitude (Longitude, double).
+	// Longitude Longitude.
 	Longitude *float64 `json:"Longitude,omitempty"`
 
-	// ManagerId Manager ID (ManagerId, reference); references User.
+	// ManagerId Manager ID.
 	ManagerId *string `json:"ManagerId,omitempty"`
 
-	// MobilePhone Mobile (MobilePhone, phone).
+	// MobilePhone Mobile.
 	MobilePhone *string `json:"MobilePhone,omitempty"`
 
-	// Phone Phone (Phone, phone).
+	// Phone Phone.
 	Phone *string `json:"Phone,omitempty"`
 
-	// PostalCode Zip/Postal Code (PostalCode, string).
+	// PostalCode Zip/Postal Code.
 	PostalCode *string `json:"PostalCode,omitempty"`
 
-	// ProfileId Profile ID (ProfileId, reference); references Profile; required.
+	// ProfileId Profile ID; required.
 	ProfileId string `json:"ProfileId"`
 
-	// State State/Province (State, string).
+	// State State/Province.
 	State *string `json:"State,omitempty"`
 
-	// Street Street (Street, textarea).
+	// Street Street.
 	Street *string `json:"Street,omitempty"`
 
-	// TimeZoneSidKey Time Zone (TimeZoneSidKey, picklist); required.
+	// TimeZoneSidKey Time Zone; required.
 	TimeZoneSidKey UserTimeZoneSidKeyValue `json:"TimeZoneSidKey"`
 
-	// Title Title (Title, string).
+	// Title Title.
 	Title *string `json:"Title,omitempty"`
 
-	// UserRoleId Role ID (UserRoleId, reference); references UserRole.
+	// UserRoleId Role ID.
 	UserRoleId *string `json:"UserRoleId,omitempty"`
 
-	// Username Username (Username, string); required.
+	// Username Username; required.
 	Username string `json:"Username"`
 
 	// Attributes The record's type and URL.
@@ -408,103 +408,103 @@ type UserTimeZoneSidKeyValue string
 
 // UserUpdate UserUpdate holds the changes to a User record (User): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type UserUpdate struct {
-	// AboutMe About Me (AboutMe, textarea); set to null to clear.
+	// AboutMe About Me; null clears it.
 	AboutMe nullable.Nullable[string] `json:"AboutMe,omitempty"`
 
-	// Alias Alias (Alias, string).
+	// Alias Alias.
 	Alias *string `json:"Alias,omitempty"`
 
-	// City City (City, string); set to null to clear.
+	// City City; null clears it.
 	City nullable.Nullable[string] `json:"City,omitempty"`
 
-	// CommunityNickname Nickname (CommunityNickname, string).
+	// CommunityNickname Nickname.
 	CommunityNickname *string `json:"CommunityNickname,omitempty"`
 
-	// CompanyName Company Name (CompanyName, string); set to null to clear.
+	// CompanyName Company Name; null clears it.
 	CompanyName nullable.Nullable[string] `json:"CompanyName,omitempty"`
 
-	// ContactId Contact ID (ContactId, reference); references Contact; set to null to clear.
+	// ContactId Contact ID; null clears it.
 	ContactId nullable.Nullable[string] `json:"ContactId,omitempty"`
 
-	// Country Country (Country, string); set to null to clear.
+	// Country Country; null clears it.
 	Country nullable.Nullable[string] `json:"Country,omitempty"`
 
-	// Department Department (Department, string); set to null to clear.
+	// Department Department; null clears it.
 	Department nullable.Nullable[string] `json:"Department,omitempty"`
 
-	// Division Division (Division, string); set to null to clear.
+	// Division Division; null clears it.
 	Division nullable.Nullable[string] `json:"Division,omitempty"`
 
-	// Email Email (Email, email).
+	// Email Email.
 	Email *string `json:"Email,omitempty"`
 
-	// EmailEncodingKey Email Encoding (EmailEncodingKey, picklist).
+	// EmailEncodingKey Email Encoding.
 	EmailEncodingKey *UserEmailEncodingKeyValue `json:"EmailEncodingKey,omitempty"`
 
-	// EmployeeNumber Employee Number (EmployeeNumber, string); set to null to clear.
+	// EmployeeNumber Employee Number; null clears it.
 	EmployeeNumber nullable.Nullable[string] `json:"EmployeeNumber,omitempty"`
 
-	// Fax Fax (Fax, phone); set to null to clear.
+	// Fax Fax; null clears it.
 	Fax nullable.Nullable[string] `json:"Fax,omitempty"`
 
-	// FederationIdentifier SAML Federation ID (FederationIdentifier, string); set to null to clear.
+	// FederationIdentifier SAML Federation ID; null clears it.
 	FederationIdentifier nullable.Nullable[string] `json:"FederationIdentifier,omitempty"`
 
-	// FirstName First Name (FirstName, string); set to null to clear.
+	// FirstName First Name; null clears it.
 	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
-	// GeocodeAccuracy Geocode Accuracy (GeocodeAccuracy, picklist); set to null to clear.
+	// GeocodeAccuracy Geocode Accuracy; null clears it.
 	GeocodeAccuracy nullable.Nullable[string] `json:"GeocodeAccuracy,omitempty"`
 
-	// IsActive Active (IsActive, boolean).
+	// IsActive Active.
 	IsActive *bool `json:"IsActive,omitempty"`
 
-	// LanguageLocaleKey Language (LanguageLocaleKey, picklist).
+	// LanguageLocaleKey Language.
 	LanguageLocaleKey *UserLanguageLocaleKeyValue `json:"LanguageLocaleKey,omitempty"`
 
-	// LastName Last Name (LastName, string).
+	// LastName Last Name.
 	LastName *string `json:"LastName,omitempty"`
 
-	// Latitude Latitude (Latitude, double); set to null to clear.
+	// Latitude Latitude; null clears it.
 	Latitude nullable.Nullable[float64] `json:"Latitude,omitempty"`
 
-	// LocaleSidKey Locale (LocaleSidKey, picklist).
+	// LocaleSidKey Locale.
 	LocaleSidKey *UserLocaleSidKeyValue `json:"LocaleSidKey,omitempty"`
 
-	// Longitude Longitude (Longitude, double); set to null to clear.
+	// Longitude Longitude; null clears it.
 	Longitude nullable.Nullable[float64] `json:"Longitude,omitempty"`
 
-	// ManagerId Manager ID (ManagerId, reference); references User; set to null to clear.
+	// ManagerId Manager ID; null clears it.
 	ManagerId nullable.Nullable[string] `json:"ManagerId,omitempty"`
 
-	// MobilePhone Mobile (MobilePhone, phone); set to null to clear.
+	// MobilePhone Mobile; null clears it.
 	MobilePhone nullable.Nullable[string] `json:"MobilePhone,omitempty"`
 
-	// Phone Phone (Phone, phone); set to null to clear.
+	// Phone Phone; null clears it.
 	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
-	// PostalCode Zip/Postal Code (PostalCode, string); set to null to clear.
+	// PostalCode Zip/Postal Code; null clears it.
 	PostalCode nullable.Nullable[string] `json:"PostalCode,omitempty"`
 
-	// ProfileId Profile ID (ProfileId, reference); references Profile.
+	// ProfileId Profile ID.
 	ProfileId *string `json:"ProfileId,omitempty"`
 
-	// State State/Province (State, string); set to null to clear.
+	// State State/Province; null clears it.
 	State nullable.Nullable[string] `json:"State,omitempty"`
 
-	// Street Street (Street, textarea); set to null to clear.
+	// Street Street; null clears it.
 	Street nullable.Nullable[string] `json:"Street,omitempty"`
 
-	// TimeZoneSidKey Time Zone (TimeZoneSidKey, picklist).
+	// TimeZoneSidKey Time Zone.
 	TimeZoneSidKey *UserTimeZoneSidKeyValue `json:"TimeZoneSidKey,omitempty"`
 
-	// Title Title (Title, string); set to null to clear.
+	// Title Title; null clears it.
 	Title nullable.Nullable[string] `json:"Title,omitempty"`
 
-	// UserRoleId Role ID (UserRoleId, reference); references UserRole; set to null to clear.
+	// UserRoleId Role ID; null clears it.
 	UserRoleId nullable.Nullable[string] `json:"UserRoleId,omitempty"`
 
-	// Username Username (Username, string).
+	// Username Username.
 	Username *string `json:"Username,omitempty"`
 
 	// Attributes The record's type and URL.

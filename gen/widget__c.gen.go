@@ -309,130 +309,130 @@ type WidgetCColorsCValue string
 
 // WidgetCCreate WidgetCCreate holds the fields of a new Widget record (Widget__c): createable fields only; unset fields are not sent.
 type WidgetCCreate struct {
-	// AccountC Account (Account__c, reference); references Account.
+	// AccountC Account.
 	AccountC *string `json:"Account__c,omitempty"`
 
-	// AttachmentDataC Attachment Data (Attachment_Data__c, base64).
+	// AttachmentDataC Attachment Data.
 	AttachmentDataC *[]byte `json:"Attachment_Data__c,omitempty"`
 
-	// BigCountC Big Count (Big_Count__c, long).
+	// BigCountC Big Count.
 	BigCountC *int64 `json:"Big_Count__c,omitempty"`
 
-	// CategoryC Category (Category__c, picklist).
+	// CategoryC Category.
 	CategoryC *WidgetCCategoryCValue `json:"Category__c,omitempty"`
 
-	// ColorsC Colors (Colors__c, multipicklist).
+	// ColorsC Colors.
 	ColorsC *sftype.MultiPicklist `json:"Colors__c,omitempty"`
 
-	// DiscountC Discount (Discount__c, percent).
+	// DiscountC Discount.
 	DiscountC *float64 `json:"Discount__c,omitempty"`
 
-	// DocumentationURLC Documentation URL (Documentation_URL__c, url).
+	// DocumentationURLC Documentation URL.
 	DocumentationURLC *string `json:"Documentation_URL__c,omitempty"`
 
-	// DueDateC Due Date (Due_Date__c, date).
+	// DueDateC Due Date.
 	DueDateC *sftype.Date `json:"Due_Date__c,omitempty"`
 
-	// ExternalIdC External ID (External_Id__c, string); external id.
+	// ExternalIdC External ID.
 	ExternalIdC *string `json:"External_Id__c,omitempty"`
 
-	// FinishC Finish (Finish__c, combobox).
+	// FinishC Finish.
 	FinishC *WidgetCFinishCValue `json:"Finish__c,omitempty"`
 
-	// IsActiveC Active (legacy) (IsActive__c, boolean).
+	// IsActiveC Active (legacy).
 	IsActiveC *bool `json:"IsActive__c,omitempty"`
 
-	// Is_Active__c Is Active (Is_Active__c, boolean).
+	// Is_Active__c Is Active.
 	Is_Active__c *bool `json:"Is_Active__c,omitempty"`
 
-	// LastInspectedAtC Last Inspected At (Last_Inspected_At__c, datetime).
+	// LastInspectedAtC Last Inspected At.
 	LastInspectedAtC *sftype.DateTime `json:"Last_Inspected_At__c,omitempty"`
 
-	// LaunchDateC Launch Date (Launch_Date__c, date).
+	// LaunchDateC Launch Date.
 	LaunchDateC *sftype.Date `json:"Launch_Date__c,omitempty"`
 
-	// ModelNumberC Model Number (Model_Number__c, string).
+	// ModelNumberC Model Number.
 	ModelNumberC *string `json:"Model_Number__c,omitempty"`
 
-	// Name Widget Name (Name, string).
+	// Name Widget Name.
 	Name *string `json:"Name,omitempty"`
 
-	// NotesC Notes (Notes__c, textarea).
+	// NotesC Notes.
 	NotesC *string `json:"Notes__c,omitempty"`
 
-	// OpeningTimeC Opening Time (Opening_Time__c, time).
+	// OpeningTimeC Opening Time.
 	OpeningTimeC *sftype.Time `json:"Opening_Time__c,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references Group, User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// ParentWidgetC Parent Widget (Parent_Widget__c, reference); references Widget__c.
+	// ParentWidgetC Parent Widget.
 	ParentWidgetC *string `json:"Parent_Widget__c,omitempty"`
 
-	// PriceC Price (Price__c, currency).
+	// PriceC Price.
 	PriceC *float64 `json:"Price__c,omitempty"`
 
-	// ProductC Product (Product__c, reference); references Product2.
+	// ProductC Product.
 	ProductC *string `json:"Product__c,omitempty"`
 
-	// QuantityC Quantity (Quantity__c, double).
+	// QuantityC Quantity.
 	QuantityC *float64 `json:"Quantity__c,omitempty"`
 
-	// RecordTypeId Record Type ID (RecordTypeId, reference); references RecordType.
+	// RecordTypeId Record Type ID.
 	RecordTypeId *string `json:"RecordTypeId,omitempty"`
 
-	// SecretCodeC Secret Code (Secret_Code__c, encryptedstring).
+	// SecretCodeC Secret Code.
 	SecretCodeC *string `json:"Secret_Code__c,omitempty"`
 
-	// ShipToCityS Ship To (City) (Ship_To__City__s, string).
+	// ShipToCityS Ship To (City).
 	ShipToCityS *string `json:"Ship_To__City__s,omitempty"`
 
-	// ShipToCountryCodeS Ship To (Country) (Ship_To__CountryCode__s, picklist).
+	// ShipToCountryCodeS Ship To (Country).
 	ShipToCountryCodeS *WidgetCShipToCountryCodeSValue `json:"Ship_To__CountryCode__s,omitempty"`
 
-	// ShipToGeocodeAccuracyS Ship To (Geocode Accuracy) (Ship_To__GeocodeAccuracy__s, picklist).
+	// ShipToGeocodeAccuracyS Ship To (Geocode Accuracy).
 	ShipToGeocodeAccuracyS *WidgetCShipToGeocodeAccuracySValue `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
 
-	// ShipToLatitudeS Ship To (Latitude) (Ship_To__Latitude__s, double).
+	// ShipToLatitudeS Ship To (Latitude).
 	ShipToLatitudeS *float64 `json:"Ship_To__Latitude__s,omitempty"`
 
-	// ShipToLongitudeS Ship To (Longitude) (Ship_To__Longitude__s, double).
+	// ShipToLongitudeS Ship To (Longitude).
 	ShipToLongitudeS *float64 `json:"Ship_To__Longitude__s,omitempty"`
 
-	// ShipToPostalCodeS Ship To (Zip/Postal Code) (Ship_To__PostalCode__s, string).
+	// ShipToPostalCodeS Ship To (Zip/Postal Code).
 	ShipToPostalCodeS *string `json:"Ship_To__PostalCode__s,omitempty"`
 
-	// ShipToStateCodeS Ship To (State/Province) (Ship_To__StateCode__s, picklist).
+	// ShipToStateCodeS Ship To (State/Province).
 	ShipToStateCodeS *WidgetCShipToStateCodeSValue `json:"Ship_To__StateCode__s,omitempty"`
 
-	// ShipToStreetS Ship To (Street) (Ship_To__Street__s, textarea).
+	// ShipToStreetS Ship To (Street).
 	ShipToStreetS *string `json:"Ship_To__Street__s,omitempty"`
 
-	// SiteLatitudeS Site (Latitude) (Site__Latitude__s, double).
+	// SiteLatitudeS Site (Latitude).
 	SiteLatitudeS *float64 `json:"Site__Latitude__s,omitempty"`
 
-	// SiteLongitudeS Site (Longitude) (Site__Longitude__s, double).
+	// SiteLongitudeS Site (Longitude).
 	SiteLongitudeS *float64 `json:"Site__Longitude__s,omitempty"`
 
-	// SpecificationC Specification (Specification__c, textarea).
+	// SpecificationC Specification.
 	SpecificationC *string `json:"Specification__c,omitempty"`
 
-	// StatusC Status (Status__c, picklist).
+	// StatusC Status.
 	StatusC *WidgetCStatusCValue `json:"Status__c,omitempty"`
 
-	// SubcategoryC Subcategory (Subcategory__c, picklist).
+	// SubcategoryC Subcategory.
 	SubcategoryC *WidgetCSubcategoryCValue `json:"Subcategory__c,omitempty"`
 
-	// SummaryC Summary (Summary__c, textarea).
+	// SummaryC Summary.
 	SummaryC *string `json:"Summary__c,omitempty"`
 
-	// SupportEmailC Support Email (Support_Email__c, email).
+	// SupportEmailC Support Email.
 	SupportEmailC *string `json:"Support_Email__c,omitempty"`
 
-	// SupportPhoneC Support Phone (Support_Phone__c, phone).
+	// SupportPhoneC Support Phone.
 	SupportPhoneC *string `json:"Support_Phone__c,omitempty"`
 
-	// WeightC Weight (kg) (Weight__c, double).
+	// WeightC Weight (kg).
 	WeightC *float64 `json:"Weight__c,omitempty"`
 
 	// Attributes The record's type and URL.
@@ -459,130 +459,130 @@ type WidgetCSubcategoryCValue string
 
 // WidgetCUpdate WidgetCUpdate holds the changes to a Widget record (Widget__c): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type WidgetCUpdate struct {
-	// AccountC Account (Account__c, reference); references Account; set to null to clear.
+	// AccountC Account; null clears it.
 	AccountC nullable.Nullable[string] `json:"Account__c,omitempty"`
 
-	// AttachmentDataC Attachment Data (Attachment_Data__c, base64); set to null to clear.
+	// AttachmentDataC Attachment Data; null clears it.
 	AttachmentDataC nullable.Nullable[[]byte] `json:"Attachment_Data__c,omitempty"`
 
-	// BigCountC Big Count (Big_Count__c, long); set to null to clear.
+	// BigCountC Big Count; null clears it.
 	BigCountC nullable.Nullable[int64] `json:"Big_Count__c,omitempty"`
 
-	// CategoryC Category (Category__c, picklist); set to null to clear.
+	// CategoryC Category; null clears it.
 	CategoryC nullable.Nullable[string] `json:"Category__c,omitempty"`
 
-	// ColorsC Colors (Colors__c, multipicklist); set to null to clear.
+	// ColorsC Colors; null clears it.
 	ColorsC nullable.Nullable[sftype.MultiPicklist] `json:"Colors__c,omitempty"`
 
-	// DiscountC Discount (Discount__c, percent); set to null to clear.
+	// DiscountC Discount; null clears it.
 	DiscountC nullable.Nullable[float64] `json:"Discount__c,omitempty"`
 
-	// DocumentationURLC Documentation URL (Documentation_URL__c, url); set to null to clear.
+	// DocumentationURLC Documentation URL; null clears it.
 	DocumentationURLC nullable.Nullable[string] `json:"Documentation_URL__c,omitempty"`
 
-	// DueDateC Due Date (Due_Date__c, date); set to null to clear.
+	// DueDateC Due Date; null clears it.
 	DueDateC nullable.Nullable[sftype.Date] `json:"Due_Date__c,omitempty"`
 
-	// ExternalIdC External ID (External_Id__c, string); external id; set to null to clear.
+	// ExternalIdC External ID; null clears it.
 	ExternalIdC nullable.Nullable[string] `json:"External_Id__c,omitempty"`
 
-	// FinishC Finish (Finish__c, combobox); set to null to clear.
+	// FinishC Finish; null clears it.
 	FinishC nullable.Nullable[string] `json:"Finish__c,omitempty"`
 
-	// IsActiveC Active (legacy) (IsActive__c, boolean).
+	// IsActiveC Active (legacy).
 	IsActiveC *bool `json:"IsActive__c,omitempty"`
 
-	// Is_Active__c Is Active (Is_Active__c, boolean).
+	// Is_Active__c Is Active.
 	Is_Active__c *bool `json:"Is_Active__c,omitempty"`
 
-	// LastInspectedAtC Last Inspected At (Last_Inspected_At__c, datetime); set to null to clear.
+	// LastInspectedAtC Last Inspected At; null clears it.
 	LastInspectedAtC nullable.Nullable[sftype.DateTime] `json:"Last_Inspected_At__c,omitempty"`
 
-	// LaunchDateC Launch Date (Launch_Date__c, date); set to null to clear.
+	// LaunchDateC Launch Date; null clears it.
 	LaunchDateC nullable.Nullable[sftype.Date] `json:"Launch_Date__c,omitempty"`
 
-	// ModelNumberC Model Number (Model_Number__c, string); set to null to clear.
+	// ModelNumberC Model Number; null clears it.
 	ModelNumberC nullable.Nullable[string] `json:"Model_Number__c,omitempty"`
 
-	// Name Widget Name (Name, string); set to null to clear.
+	// Name Widget Name; null clears it.
 	Name nullable.Nullable[string] `json:"Name,omitempty"`
 
-	// NotesC Notes (Notes__c, textarea); set to null to clear.
+	// NotesC Notes; null clears it.
 	NotesC nullable.Nullable[string] `json:"Notes__c,omitempty"`
 
-	// OpeningTimeC Opening Time (Opening_Time__c, time); set to null to clear.
+	// OpeningTimeC Opening Time; null clears it.
 	OpeningTimeC nullable.Nullable[sftype.Time] `json:"Opening_Time__c,omitempty"`
 
-	// OwnerId Owner ID (OwnerId, reference); references Group, User.
+	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
 
-	// ParentWidgetC Parent Widget (Parent_Widget__c, reference); references Widget__c; set to null to clear.
+	// ParentWidgetC Parent Widget; null clears it.
 	ParentWidgetC nullable.Nullable[string] `json:"Parent_Widget__c,omitempty"`
 
-	// PriceC Price (Price__c, currency); set to null to clear.
+	// PriceC Price; null clears it.
 	PriceC nullable.Nullable[float64] `json:"Price__c,omitempty"`
 
-	// ProductC Product (Product__c, reference); references Product2; set to null to clear.
+	// ProductC Product; null clears it.
 	ProductC nullable.Nullable[string] `json:"Product__c,omitempty"`
 
-	// QuantityC Quantity (Quantity__c, double); set to null to clear.
+	// QuantityC Quantity; null clears it.
 	QuantityC nullable.Nullable[float64] `json:"Quantity__c,omitempty"`
 
-	// RecordTypeId Record Type ID (RecordTypeId, reference); references RecordType; set to null to clear.
+	// RecordTypeId Record Type ID; null clears it.
 	RecordTypeId nullable.Nullable[string] `json:"RecordTypeId,omitempty"`
 
-	// SecretCodeC Secret Code (Secret_Code__c, encryptedstring); set to null to clear.
+	// SecretCodeC Secret Code; null clears it.
 	SecretCodeC nullable.Nullable[string] `json:"Secret_Code__c,omitempty"`
 
-	// ShipToCityS Ship To (City) (Ship_To__City__s, string); set to null to clear.
+	// ShipToCityS Ship To (City); null clears it.
 	ShipToCityS nullable.Nullable[string] `json:"Ship_To__City__s,omitempty"`
 
-	// ShipToCountryCodeS Ship To (Country) (Ship_To__CountryCode__s, picklist); set to null to clear.
+	// ShipToCountryCodeS Ship To (Country); null clears it.
 	ShipToCountryCodeS nullable.Nullable[string] `json:"Ship_To__CountryCode__s,omitempty"`
 
-	// ShipToGeocodeAccuracyS Ship To (Geocode Accuracy) (Ship_To__GeocodeAccuracy__s, picklist); set to null to clear.
+	// ShipToGeocodeAccuracyS Ship To (Geocode Accuracy); null clears it.
 	ShipToGeocodeAccuracyS nullable.Nullable[string] `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
 
-	// ShipToLatitudeS Ship To (Latitude) (Ship_To__Latitude__s, double); set to null to clear.
+	// ShipToLatitudeS Ship To (Latitude); null clears it.
 	ShipToLatitudeS nullable.Nullable[float64] `json:"Ship_To__Latitude__s,omitempty"`
 
-	// ShipToLongitudeS Ship To (Longitude) (Ship_To__Longitude__s, double); set to null to clear.
+	// ShipToLongitudeS Ship To (Longitude); null clears it.
 	ShipToLongitudeS nullable.Nullable[float64] `json:"Ship_To__Longitude__s,omitempty"`
 
-	// ShipToPostalCodeS Ship To (Zip/Postal Code) (Ship_To__PostalCode__s, string); set to null to clear.
+	// ShipToPostalCodeS Ship To (Zip/Postal Code); null clears it.
 	ShipToPostalCodeS nullable.Nullable[string] `json:"Ship_To__PostalCode__s,omitempty"`
 
-	// ShipToStateCodeS Ship To (State/Province) (Ship_To__StateCode__s, picklist); set to null to clear.
+	// ShipToStateCodeS Ship To (State/Province); null clears it.
 	ShipToStateCodeS nullable.Nullable[string] `json:"Ship_To__StateCode__s,omitempty"`
 
-	// ShipToStreetS Ship To (Street) (Ship_To__Street__s, textarea); set to null to clear.
+	// ShipToStreetS Ship To (Street); null clears it.
 	ShipToStreetS nullable.Nullable[string] `json:"Ship_To__Street__s,omitempty"`
 
-	// SiteLatitudeS Site (Latitude) (Site__Latitude__s, double); set to null to clear.
+	// SiteLatitudeS Site (Latitude); null clears it.
 	SiteLatitudeS nullable.Nullable[float64] `json:"Site__Latitude__s,omitempty"`
 
-	// SiteLongitudeS Site (Longitude) (Site__Longitude__s, double); set to null to clear.
+	// SiteLongitudeS Site (Longitude); null clears it.
 	SiteLongitudeS nullable.Nullable[float64] `json:"Site__Longitude__s,omitempty"`
 
-	// SpecificationC Specification (Specification__c, textarea); set to null to clear.
+	// SpecificationC Specification; null clears it.
 	SpecificationC nullable.Nullable[string] `json:"Specification__c,omitempty"`
 
-	// StatusC Status (Status__c, picklist); set to null to clear.
+	// StatusC Status; null clears it.
 	StatusC nullable.Nullable[string] `json:"Status__c,omitempty"`
 
-	// SubcategoryC Subcategory (Subcategory__c, picklist); set to null to clear.
+	// SubcategoryC Subcategory; null clears it.
 	SubcategoryC nullable.Nullable[string] `json:"Subcategory__c,omitempty"`
 
-	// SummaryC Summary (Summary__c, textarea); set to null to clear.
+	// SummaryC Summary; null clears it.
 	SummaryC nullable.Nullable[string] `json:"Summary__c,omitempty"`
 
-	// SupportEmailC Support Email (Support_Email__c, email); set to null to clear.
+	// SupportEmailC Support Email; null clears it.
 	SupportEmailC nullable.Nullable[string] `json:"Support_Email__c,omitempty"`
 
-	// SupportPhoneC Support Phone (Support_Phone__c, phone); set to null to clear.
+	// SupportPhoneC Support Phone; null clears it.
 	SupportPhoneC nullable.Nullable[string] `json:"Support_Phone__c,omitempty"`
 
-	// WeightC Weight (kg) (Weight__c, double); set to null to clear.
+	// WeightC Weight (kg); null clears it.
 	WeightC nullable.Nullable[float64] `json:"Weight__c,omitempty"`
 
 	// Attributes The record's type and URL.

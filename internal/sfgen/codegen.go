@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
-	"go/format"
 	"go/parser"
 	"go/printer"
 	"go/token"
@@ -88,6 +87,8 @@ func GoFiles(m *Model, cfg *Config) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	fields := make(chan []byte, 1)
+	go func() { fields <- FieldsCode(m) }()
 	prepare(m.Objects)
 	owner := map[string]*Object{} // Go type name -> object
 	for _, o := range m.Objects {
@@ -151,11 +152,7 @@ func GoFiles(m *Model, cfg *Config) ([]File, error) {
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	fields, err := FieldsCode(m)
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, File{Name: FieldsFile, Data: fields}, File{Name: DocFile, Data: docCode(m, cfg)})
+	files = append(files, File{Name: FieldsFile, Data: <-fields}, File{Name: DocFile, Data: docCode(m, cfg)})
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
 }
@@ -387,24 +384,27 @@ const FieldsPackage = "fields"
 // (60,000 of them took 3 to 5 s of CPU in a 1,000-object org) and nothing
 // in the models refers to them: in their own package they compile in
 // parallel with the models instead of after them.
-func FieldsCode(m *Model) ([]byte, error) {
+//
+// The file is written already formatted (each constant block aligned as
+// gofmt aligns it), which saves formatting 60,000 lines.
+func FieldsCode(m *Model) []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
 	b.WriteString("\n// Package fields holds the API names of the generated objects' fields,\n")
 	b.WriteString("// for SOQL field lists and anywhere else a field is named by a string.\n")
-	fmt.Fprintf(&b, "package %s\n\n", FieldsPackage)
+	fmt.Fprintf(&b, "package %s\n", FieldsPackage)
 	for _, o := range m.Objects {
-		fmt.Fprintf(&b, "// API names of the fields of %s.\nconst (\n", o.API)
+		fmt.Fprintf(&b, "\n// API names of the fields of %s.\nconst (\n", o.API)
 		fields := append([]*Field(nil), o.Fields...)
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Const < fields[j].Const })
+		width := 0
 		for _, f := range fields {
-			fmt.Fprintf(&b, "\t%s = %s\n", f.Const, strconv.Quote(f.API))
+			width = max(width, len(f.Const))
 		}
-		b.WriteString(")\n\n")
+		for _, f := range fields {
+			fmt.Fprintf(&b, "\t%-*s = %s\n", width, f.Const, strconv.Quote(f.API))
+		}
+		b.WriteString(")\n")
 	}
-	out, err := format.Source(b.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("format field names: %w", err)
-	}
-	return out, nil
+	return b.Bytes()
 }

@@ -260,20 +260,29 @@ func valueSchema(f *Field, sh shape) *omap {
 }
 
 func fieldDoc(f *Field, sh shape) string {
+	if sh != shapeRead {
+		// The read shape documents the field in full; a write shape says
+		// what matters when writing it.
+		doc := f.Label
+		if doc == "" {
+			doc = f.API
+		}
+		if sh == shapeCreate && f.Required {
+			doc += "; required"
+		}
+		if sh == shapeUpdate && f.Nillable {
+			doc += "; null clears it"
+		}
+		return clean(doc + ".")
+	}
 	doc := f.baseDoc()
 	switch {
-	case f.Kind == KindBase64 && sh == shapeRead:
+	case f.Kind == KindBase64:
 		doc += ": the URL of the blob; fetch its bytes with a separate request"
 	case f.Kind == KindRaw && kindByType[f.SFType] == KindRaw:
 		doc += ": any JSON value"
 	case f.Kind == KindRaw:
 		doc += ": a type this generator does not know, kept as raw JSON"
-	}
-	if sh == shapeCreate && f.Required {
-		doc += "; required"
-	}
-	if sh == shapeUpdate && f.Nillable {
-		doc += "; set to null to clear"
 	}
 	return clean(doc + ".")
 }
