@@ -1,0 +1,475 @@
+package sobjects
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/typedforce/typedforce/auth"
+	"github.com/typedforce/typedforce/gen"
+)
+
+// DefaultAPIVersion is the Salesforce REST API version a [Client] uses
+// unless told otherwise (Summer '26).
+const DefaultAPIVersion = "67.0"
+
+// placeholderHost is the host of the generated client's server URL. The
+// session's RequestEditor replaces scheme and host with the token's
+// instance_url before anything is sent.
+const placeholderHost = "instance.invalid"
+
+// Client calls the Salesforce REST API of one org through an
+// [auth.Session]: typed CRUD ([Get], [Create], [Update], [Upsert],
+// [Delete]), queries ([Query], [QueryAll], [Count], [First]) and sObject
+// Collections ([CreateMany], [UpdateMany], [UpsertMany], [DeleteMany]) are
+// generic functions that take the client, since Go methods cannot have
+// type parameters.
+//
+// A Client is safe for concurrent use by many goroutines. Its requests go
+// through the session's RequestEditor (token and instance URL) and Wrap
+// (one refresh and one retry on INVALID_SESSION_ID), then, outside them,
+// the optional [RetryPolicy].
+type Client struct {
+	gen     *gen.Client
+	tr      *transport
+	editors []gen.RequestEditorFn // session, user agent: for requests built here
+	version string
+	ua      string
+}
+
+// Option configures a [Client].
+type Option func(*options)
+
+type options struct {
+	httpClient *http.Client
+	version    string
+	logger     *slog.Logger
+	userAgent  string
+	retry      *RetryPolicy
+}
+
+// WithHTTPClient sets the HTTP client that sends the requests (default: a
+// new http.Client on http.DefaultTransport). Its timeout, if any, bounds
+// each request; contexts bound whole calls.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
+
+// WithAPIVersion sets the REST API version, "62.0" or "v62.0" (default
+// [DefaultAPIVersion]).
+func WithAPIVersion(v string) Option { return func(o *options) { o.version = v } }
+
+// WithLogger sets the logger (discarded by default). The client logs each
+// request at debug level (method, path and status; never query strings,
+// bodies or headers) and each retry at info level.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithUserAgent puts ua in front of the client's User-Agent header.
+func WithUserAgent(ua string) Option { return func(o *options) { o.userAgent = ua } }
+
+// WithRetry turns on retries with policy p (see [RetryPolicy]). Without it
+// nothing is retried beyond the session's one retry after a token refresh.
+func WithRetry(p RetryPolicy) Option { return func(o *options) { o.retry = &p } }
+
+var versionRE = regexp.MustCompile(`^[0-9]{2,3}\.[0-9]$`)
+
+// New returns a client that authorizes its requests with session and sends
+// them to the instance_url of the session's token.
+func New(session *auth.Session, opts ...Option) (*Client, error) {
+	if session == nil {
+		return nil, fmt.Errorf("%w: nil session", ErrInvalidArgument)
+	}
+	o := options{version: DefaultAPIVersion}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	o.version = strings.TrimPrefix(strings.TrimSpace(o.version), "v")
+	if !versionRE.MatchString(o.version) {
+		return nil, fmt.Errorf("%w: API version %q, want a form like 62.0", ErrInvalidArgument, o.version)
+	}
+	if o.httpClient == nil {
+		o.httpClient = &http.Client{}
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Client{version: o.version, ua: "typedforce-go"}
+	if o.userAgent != "" {
+		c.ua = o.userAgent + " " + c.ua
+	}
+	c.tr = &transport{next: session.Wrap(o.httpClient), retry: o.retry, log: o.logger, sleep: sleepCtx, now: time.Now}
+	c.editors = []gen.RequestEditorFn{session.RequestEditor, c.setUserAgent}
+	g, err := gen.NewClient("https://"+placeholderHost+"/services/data/v"+o.version,
+		gen.WithHTTPClient(c.tr),
+		gen.WithRequestEditorFn(c.editors[0]),
+		gen.WithRequestEditorFn(c.editors[1]))
+	if err != nil {
+		return nil, err
+	}
+	c.gen = g
+	return c, nil
+}
+
+// NewFromEnv returns a client for the org the SF_* environment variables
+// describe (see [auth.FromEnv]), with the API version of SF_API_VERSION
+// when it is set and opts do not set one.
+func NewFromEnv(ctx context.Context, opts ...Option) (*Client, error) {
+	src, err := auth.FromEnv(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var sopts []auth.Option
+	if o.logger != nil {
+		sopts = append(sopts, auth.WithLogger(o.logger))
+	}
+	if v := strings.TrimSpace(os.Getenv("SF_API_VERSION")); v != "" {
+		opts = append([]Option{WithAPIVersion(v)}, opts...)
+	}
+	return New(auth.NewSession(src, sopts...), opts...)
+}
+
+// APIVersion returns the REST API version of the client, such as "67.0".
+func (c *Client) APIVersion() string { return c.version }
+
+// LastLimits returns the API usage of the latest response that carried a
+// Sforce-Limit-Info header, and false before there was one. For the usage
+// seen by one call, use the [OnLimits] call option.
+func (c *Client) LastLimits() (Limits, bool) {
+	if l := c.tr.limits.Load(); l != nil {
+		return *l, true
+	}
+	return Limits{}, false
+}
+
+// Gen returns the generated client underneath, for the operations this
+// package does not wrap (describe, limits). Its requests go through the same
+// session, retry policy and limit tracking as the client's own.
+func (c *Client) Gen() *gen.Client { return c.gen }
+
+func (c *Client) setUserAgent(_ context.Context, req *http.Request) error {
+	req.Header.Set("User-Agent", c.ua)
+	return nil
+}
+
+// CallOption configures one call. An option that does not apply to a call
+// is ignored by it.
+type CallOption func(*callConfig)
+
+type callConfig struct {
+	fields     string
+	batchSize  int
+	allOrNone  bool
+	updateOnly bool
+	header     http.Header
+	onLimits   func(Limits)
+	err        error
+}
+
+// Fields selects the fields that [Get] and [GetByExternalID] read (default:
+// all). Names are API names such as "Name" or "Owner.Name"; the generated
+// field-name constants fit.
+func Fields(names ...string) CallOption {
+	return func(c *callConfig) {
+		for _, n := range names {
+			if !validIdent(n) {
+				c.fail("field name %q", n)
+				return
+			}
+		}
+		c.fields = strings.Join(names, ",")
+	}
+}
+
+// BatchSize asks for query pages of n records, 200 to 2000 (the
+// Sforce-Query-Options header). Salesforce may return fewer.
+func BatchSize(n int) CallOption {
+	return func(c *callConfig) {
+		if n < 200 || n > 2000 {
+			c.fail("batch size %d, want 200 to 2000", n)
+			return
+		}
+		c.batchSize = n
+	}
+}
+
+// AllOrNone makes each request of sObject Collections roll back all its
+// records when one fails. It applies per request of at most 200 records:
+// chunks already sent stay saved.
+func AllOrNone(b bool) CallOption { return func(c *callConfig) { c.allOrNone = b } }
+
+// UpdateOnly makes [Upsert] update a matching record only, never create
+// one (a missing record is then ErrNotFound).
+func UpdateOnly() CallOption { return func(c *callConfig) { c.updateOnly = true } }
+
+// Header sets a request header for the call, such as
+// Header("Sforce-Duplicate-Rule-Header", "allowSave=true"). Authorization
+// cannot be set this way.
+func Header(name, value string) CallOption {
+	return func(c *callConfig) {
+		if strings.EqualFold(name, "Authorization") {
+			c.fail("header %s", name)
+			return
+		}
+		if c.header == nil {
+			c.header = make(http.Header)
+		}
+		c.header.Set(name, value)
+	}
+}
+
+// OnLimits calls fn with the API usage of each response of the call that
+// carries Sforce-Limit-Info (one per page for queries).
+func OnLimits(fn func(Limits)) CallOption { return func(c *callConfig) { c.onLimits = fn } }
+
+func (c *callConfig) fail(format string, args ...any) {
+	if c.err == nil {
+		c.err = fmt.Errorf("%w: "+format, append([]any{ErrInvalidArgument}, args...)...)
+	}
+}
+
+func newCall(opts []CallOption) (*callConfig, error) {
+	cfg := &callConfig{}
+	for _, opt := range opts {
+		opt(cfg)
+	}
+	return cfg, cfg.err
+}
+
+// editors returns the per-call request editors.
+func (cfg *callConfig) editors() []gen.RequestEditorFn {
+	if cfg.header == nil && cfg.batchSize == 0 {
+		return nil
+	}
+	return []gen.RequestEditorFn{func(_ context.Context, req *http.Request) error {
+		for k, v := range cfg.header {
+			req.Header[k] = v
+		}
+		if cfg.batchSize > 0 {
+			req.Header.Set("Sforce-Query-Options", "batchSize="+strconv.Itoa(cfg.batchSize))
+		}
+		return nil
+	}}
+}
+
+// send runs one request and returns the response of a 2xx status, whose
+// body the caller must close; any other status becomes the error its body
+// describes.
+func (c *Client) send(op string, cfg *callConfig, do func([]gen.RequestEditorFn) (*http.Response, error)) (*http.Response, error) {
+	resp, err := do(cfg.editors())
+	if err != nil {
+		return nil, transportError(op, err)
+	}
+	if cfg.onLimits != nil {
+		if l, ok := ParseLimitInfo(resp.Header.Get("Sforce-Limit-Info")); ok {
+			cfg.onLimits(l)
+		}
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp, nil
+	}
+	defer closeBody(resp.Body)
+	return nil, responseError(op, resp)
+}
+
+// responseError reads the error a non-2xx response carries.
+func responseError(op string, resp *http.Response) error {
+	body, truncated, err := readBounded(resp.Body, maxErrorBody)
+	if err != nil && len(body) == 0 {
+		return &Error{Op: op, StatusCode: resp.StatusCode, Message: "reading the error body", Err: err}
+	}
+	if resp.StatusCode == http.StatusMultipleChoices {
+		var urls []string
+		if !truncated && json.Unmarshal(body, &urls) == nil {
+			return &MultipleMatchesError{Op: op, URLs: urls}
+		}
+	}
+	return parseErrorBody(op, resp.StatusCode, body, truncated || err != nil)
+}
+
+// decodeJSON decodes the body of a 2xx response into v and closes it.
+func decodeJSON(ctx context.Context, op string, resp *http.Response, v any) error {
+	defer closeBody(resp.Body)
+	h := newHeadReader(resp.Body)
+	if err := json.NewDecoder(h).Decode(v); err != nil {
+		return malformed(ctx, op, resp.StatusCode, h, err)
+	}
+	return nil
+}
+
+// malformed describes a 2xx body that could not be read.
+func malformed(ctx context.Context, op string, status int, h *headReader, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("sobjects: %s: %w", op, ctx.Err())
+	}
+	msg := "cannot decode the body"
+	var syntax *json.SyntaxError
+	switch {
+	case errors.Is(err, io.EOF) && len(h.head) == 0:
+		msg = "empty body"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		msg = "truncated JSON"
+	case errors.As(err, &syntax):
+		msg = "malformed JSON"
+	}
+	return &Error{Op: op, StatusCode: status, Message: msg, Snippet: snippet(h.head),
+		Err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
+}
+
+// headReader keeps the first maxSnippet bytes read through it, for the
+// error of a body that cannot be decoded.
+type headReader struct {
+	r    io.Reader
+	head []byte
+}
+
+func newHeadReader(r io.Reader) *headReader { return &headReader{r: r} }
+
+func (h *headReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if k := min(n, maxSnippet-len(h.head)); k > 0 {
+		h.head = append(h.head, p[:k]...)
+	}
+	return n, err
+}
+
+// readBounded reads at most limit bytes of r; truncated says there was more.
+func readBounded(r io.Reader, limit int) (b []byte, truncated bool, err error) {
+	b, err = io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if len(b) > limit {
+		return b[:limit], true, err
+	}
+	return b, false, err
+}
+
+// closeBody drains a little of what is left, so the connection can be
+// reused, and closes the body.
+func closeBody(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	_ = body.Close()
+}
+
+// transport is the client's HTTP stack above the session: limit tracking,
+// logging and the optional retry policy.
+type transport struct {
+	next   auth.Doer
+	retry  *RetryPolicy
+	log    *slog.Logger
+	limits atomic.Pointer[Limits]
+	sleep  func(context.Context, time.Duration) error
+	now    func() time.Time
+}
+
+func (t *transport) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	attempts := t.retry.attempts()
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		attempts = 1
+	}
+	for attempt := 1; ; attempt++ {
+		sent := req
+		if attempt > 1 {
+			var err error
+			if sent, err = replay(req); err != nil {
+				return nil, err
+			}
+		}
+		resp, err := t.next.Do(sent)
+		t.observe(sent, resp, err)
+		if attempt >= attempts || ctx.Err() != nil || !retryCandidate(resp, err) {
+			return resp, err
+		}
+		f := Failure{Method: req.Method, Err: err, Attempt: attempt}
+		if resp != nil {
+			f.StatusCode = resp.StatusCode
+			var body []byte
+			body, resp.Body = peekBody(resp.Body)
+			if e := parseErrorBody("", resp.StatusCode, body, false); e.Err == nil {
+				f.Code, f.Message = e.Code, e.Message
+			}
+		}
+		if !t.retry.retryable(f) {
+			return resp, err
+		}
+		d, ok := t.retry.delay(attempt, resp, t.now())
+		if !ok {
+			return resp, err
+		}
+		if resp != nil {
+			closeBody(resp.Body)
+		}
+		t.log.LogAttrs(ctx, slog.LevelInfo, "sobjects: retrying request",
+			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.Int("status", f.StatusCode), slog.String("code", f.Code),
+			slog.Int("attempt", attempt), slog.Duration("delay", d))
+		if err := t.sleep(ctx, d); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// observe records the limits a response reports and logs it.
+func (t *transport) observe(req *http.Request, resp *http.Response, err error) {
+	if err != nil {
+		// A *url.Error prints the URL, query string (SOQL) included: log its cause only.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		t.log.LogAttrs(req.Context(), slog.LevelDebug, "sobjects: request failed",
+			slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.String("error", err.Error()))
+		return
+	}
+	if l, ok := ParseLimitInfo(resp.Header.Get("Sforce-Limit-Info")); ok {
+		t.limits.Store(&l)
+	}
+	t.log.LogAttrs(req.Context(), slog.LevelDebug, "sobjects: request",
+		slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
+}
+
+// retryCandidate says whether a result may be worth retrying at all: a
+// transport error that is not the session's, or an error status other than
+// 401 (which the session owns).
+func retryCandidate(resp *http.Response, err error) bool {
+	if err != nil {
+		var ae *auth.Error
+		return !errors.As(err, &ae)
+	}
+	return resp.StatusCode >= 400 && resp.StatusCode != http.StatusUnauthorized
+}
+
+// replay returns a copy of req with a fresh body.
+func replay(req *http.Request) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if req.Body != nil && req.Body != http.NoBody {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = body
+	}
+	return r, nil
+}
+
+// peekBody reads up to maxErrorBody bytes of body and returns them with a
+// body that yields the same bytes again, followed by the rest.
+func peekBody(body io.ReadCloser) ([]byte, io.ReadCloser) {
+	b, _ := io.ReadAll(io.LimitReader(body, maxErrorBody))
+	return b, struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(b), body), body}
+}

@@ -1,0 +1,28 @@
+package sobjects
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// SetSleep replaces the wait between retries, so that tests record the
+// delays instead of sleeping.
+func SetSleep(c *Client, sleep func(context.Context, time.Duration) error) { c.tr.sleep = sleep }
+
+// ParseErrorBody exposes the error-body parser to the fuzzer.
+func ParseErrorBody(status int, body []byte, truncated bool) *Error {
+	return parseErrorBody("test", status, body, truncated)
+}
+
+// DecodePage exposes the streaming page decoder to benchmarks.
+func DecodePage[T any](r io.Reader, buf []T) ([]T, int, error) {
+	buf, pg, err := decodePage(r, buf)
+	return buf, pg.totalSize, err
+}
+
+// SafeNextURL exposes the nextRecordsUrl check.
+var SafeNextURL = safeNextURL
+
+// Snippet exposes the body snippet cleaner.
+var Snippet = snippet
