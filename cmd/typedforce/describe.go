@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -23,31 +22,49 @@ import (
 // requestTimeout bounds one HTTP request (the token endpoint's included).
 const requestTimeout = 2 * time.Minute
 
-// orgFlags are the flags describe and objects share.
+// orgFlags holds the flags of the commands that talk to the org.
 type orgFlags struct {
 	configFile string
 	version    string
 }
 
-func (o *orgFlags) register(fs *flag.FlagSet) {
+// newOrgFlags returns the flag set of a command that talks to the org,
+// with the flags describe and objects share.
+func newOrgFlags(name string, stderr io.Writer) (*flag.FlagSet, *orgFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := &orgFlags{}
 	fs.StringVar(&o.configFile, "config", "", "YAML configuration `file` shared with generate (include/exclude patterns, describe folder, apiVersion)")
 	fs.StringVar(&o.version, "api-version", "", "Salesforce REST API `version` (default: the config's apiVersion, else $SF_API_VERSION, else "+sfgen.DefaultAPIVersion+")")
+	return fs, o
 }
 
-// parseFlags parses args into fs and reports the exit code of a usage
-// error or of -h (ok false).
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
+// parse parses args into fs, then loads the configuration file and
+// settles the API version. When ok is false the command exits with code:
+// 0 for -h, 2 for a usage error, 1 for a bad configuration (reported).
+func (o *orgFlags) parse(fs *flag.FlagSet, args []string, stderr io.Writer) (cfg *sfgen.Config, version string, code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0, false
+			return nil, "", 0, false
 		}
-		return 2, false
+		return nil, "", 2, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return 2, false
+		return nil, "", 2, false
 	}
-	return 0, true
+	if o.version != "" {
+		if _, err := pull.ParseVersion(o.version); err != nil {
+			fmt.Fprintf(stderr, "%s: -api-version: %v\n", fs.Name(), err)
+			return nil, "", 2, false
+		}
+	}
+	cfg, version, err := o.setup()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", fs.Name(), err)
+		return nil, "", 1, false
+	}
+	return cfg, version, 0, true
 }
 
 // setup loads the configuration file and settles the API version.
@@ -76,6 +93,25 @@ func (o *orgFlags) setup() (*sfgen.Config, string, error) {
 	return cfg, v, nil
 }
 
+// withClient runs fn with a client for the org of the SF_* variables, on a
+// context that an interrupt cancels (a pull then stops and leaves its
+// folder as it was). It returns the exit code: 1, with the error on
+// stderr, when fn fails.
+func withClient(cmd, version string, stderr io.Writer, fn func(context.Context, *pull.Client) error) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	c, release, err := connect(ctx, version)
+	if err == nil {
+		defer release()
+		err = fn(ctx, c)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
 // connect returns a client for the org of the SF_* variables, and the
 // function that releases its connections.
 func connect(ctx context.Context, version string) (*pull.Client, func(), error) {
@@ -93,36 +129,24 @@ func connect(ctx context.Context, version string) (*pull.Client, func(), error) 
 	return c, tr.CloseIdleConnections, nil
 }
 
-// signalContext is cancelled by an interrupt: a pull stops and leaves the
-// folder as it was.
-func signalContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt)
-}
-
+// describeCmd pulls describe JSON from the org into a folder.
 func describeCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("typedforce describe", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var org orgFlags
-	org.register(fs)
+	fs, org := newOrgFlags("typedforce describe", stderr)
 	var (
 		out      = fs.String("out", "", "`folder` to write <Name>.json describes into (default: the config's describe)")
 		objects  = fs.String("objects", "", "comma-separated object `names` to pull (default: the org's queryable objects the config's include/exclude select)")
-		parallel = fs.Int("parallel", pull.DefaultParallel, "describe requests in flight at most (`n`)")
+		parallel = fs.Int("parallel", pull.DefaultParallel, "at most `n` describe requests in flight")
 		force    = fs.Bool("force", false, "ignore the cache: fetch every describe in full")
 		prune    = fs.Bool("prune", false, "remove the files of earlier pulls whose objects this pull does not fetch")
 		quiet    = fs.Bool("q", false, "print nothing but errors")
 	)
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	cfg, version, code, ok := org.parse(fs, args, stderr)
+	if !ok {
 		return code
 	}
 	if *parallel < 1 || *parallel > 64 {
 		fmt.Fprintf(stderr, "typedforce describe: -parallel %d: want 1 to 64\n", *parallel)
 		return 2
-	}
-	cfg, version, err := org.setup()
-	if err != nil {
-		fmt.Fprintf(stderr, "typedforce describe: %v\n", err)
-		return 1
 	}
 	dir := *out
 	if dir == "" {
@@ -137,32 +161,26 @@ func describeCmd(args []string, stdout, stderr io.Writer) int {
 	if *objects != "" {
 		opts.Names = strings.Split(*objects, ",")
 	}
-
-	ctx, stop := signalContext()
-	defer stop()
-	c, release, err := connect(ctx, version)
-	if err != nil {
-		fmt.Fprintf(stderr, "typedforce describe: %v\n", err)
-		return 1
-	}
-	defer release()
-	var prog *progress
-	if !*quiet {
-		prog = &progress{w: stderr, tty: isTerminal(stderr)}
-		opts.Progress = prog.report
-	}
-	res, err := c.Pull(ctx, opts)
-	prog.end()
-	if err != nil {
-		fmt.Fprintf(stderr, "typedforce describe: %v\ntypedforce describe: no file was changed in %s\n", err, dir)
-		return 1
-	}
-	if !*quiet {
-		printSummary(stdout, dir, res)
-	}
-	return 0
+	return withClient(fs.Name(), version, stderr, func(ctx context.Context, c *pull.Client) error {
+		var prog *progress
+		if !*quiet {
+			prog = &progress{w: stderr, tty: isTerminal(stderr)}
+			opts.Progress = prog.report
+		}
+		res, err := c.Pull(ctx, opts)
+		prog.end()
+		if err != nil {
+			return fmt.Errorf("%w\n%s: no file was changed in %s", err, fs.Name(), dir)
+		}
+		if !*quiet {
+			printSummary(stdout, dir, res)
+		}
+		return nil
+	})
 }
 
+// printSummary reports a pull in a line, and the files of earlier pulls
+// removed or kept.
 func printSummary(w io.Writer, dir string, res *pull.Result) {
 	unchanged := fmt.Sprintf("%d unchanged", len(res.Objects)-len(res.Written))
 	if res.NotModified > 0 {
@@ -232,56 +250,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func objectsCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("typedforce objects", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var org orgFlags
-	org.register(fs)
-	var (
-		custom    = fs.Bool("custom", false, "list custom objects only")
-		queryable = fs.Bool("queryable", false, "list queryable objects only (what describe pulls by default)")
-	)
-	if code, ok := parseFlags(fs, args, stderr); !ok {
-		return code
-	}
-	cfg, version, err := org.setup()
-	if err != nil {
-		fmt.Fprintf(stderr, "typedforce objects: %v\n", err)
-		return 1
-	}
-	ctx, stop := signalContext()
-	defer stop()
-	c, release, err := connect(ctx, version)
-	if err != nil {
-		fmt.Fprintf(stderr, "typedforce objects: %v\n", err)
-		return 1
-	}
-	defer release()
-	objs, err := c.Objects(ctx)
-	if err != nil {
-		fmt.Fprintf(stderr, "typedforce objects: %v\n", err)
-		return 1
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tLABEL\tCUSTOM")
-	for _, o := range objs {
-		if (*custom && !o.Custom) || (*queryable && !o.Queryable) || !cfg.Selects(o.Name) {
-			continue
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", o.Name, strings.Join(strings.Fields(o.Label), " "), yesNo(o.Custom))
-	}
-	if err := tw.Flush(); err != nil {
-		fmt.Fprintf(stderr, "typedforce objects: %v\n", err)
-		return 1
-	}
-	return 0
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }

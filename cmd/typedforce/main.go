@@ -1,7 +1,13 @@
 // Command typedforce generates typed Go packages from a Salesforce org's
 // schema.
 //
+//	typedforce describe -out DIR [-objects A,B,C] [-config FILE] [-parallel N] [-prune] [-force]
+//	typedforce objects [-custom] [-queryable] [-config FILE]
 //	typedforce generate -describe DIR -out DIR [-package NAME] [-openapi FILE] [-config FILE]
+//
+// describe pulls the describe JSON of an org's objects into a folder, with
+// the credentials of the SF_* environment variables (see docs/DESCRIBE.md);
+// objects lists what the org has.
 //
 // generate reads a folder of sObject describe JSON (one file per object, as
 // GET /services/data/vXX.X/sobjects/{Name}/describe returns it) and writes

@@ -72,9 +72,6 @@ func New(src oauth2.TokenSource, version string, hc *http.Client) (*Client, erro
 	return c, nil
 }
 
-// Version returns the API version the client uses ("62.0").
-func (c *Client) Version() string { return c.version }
-
 // Requests returns the number of API requests sent so far, each retry after
 // a token refresh included, token requests excluded.
 func (c *Client) Requests() int64 { return c.requests.Load() }
@@ -83,7 +80,14 @@ func (c *Client) Requests() int64 { return c.requests.Load() }
 // first token, one per expiry.
 func (c *Client) TokenRequests() int64 { return c.tokens.Load() }
 
-var versionRE = regexp.MustCompile(`^[0-9]{2,3}\.[0-9]$`)
+var (
+	versionRE = regexp.MustCompile(`^[0-9]{2,3}\.[0-9]$`)
+	nameRE    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,254}$`)
+)
+
+// validName reports whether name is an sObject API name, and so a safe
+// file name.
+func validName(name string) bool { return nameRE.MatchString(name) }
 
 // ParseVersion normalizes an API version: "62.0", "v62.0" and "62" are
 // "62.0".
@@ -121,11 +125,11 @@ func (c *Client) Objects(ctx context.Context) ([]Object, error) {
 		SObjects []Object `json:"sobjects"`
 	}
 	if err := json.Unmarshal(body, &global); err != nil || global.SObjects == nil {
-		return nil, &Error{StatusCode: resp.StatusCode, Message: "the global describe is not a JSON object with \"sobjects\": " + snippet(body), Err: err}
+		return nil, &Error{StatusCode: resp.StatusCode, Message: "the global describe is not a JSON object with \"sobjects\"; the body starts with " + excerpt(string(body)), Err: err}
 	}
 	for i, o := range global.SObjects {
-		if o.Name == "" {
-			return nil, &Error{StatusCode: resp.StatusCode, Message: fmt.Sprintf("the global describe's object #%d has no name", i)}
+		if !validName(o.Name) {
+			return nil, &Error{StatusCode: resp.StatusCode, Message: fmt.Sprintf("the global describe's object #%d has the name %q, not an API name", i, o.Name)}
 		}
 	}
 	return global.SObjects, nil
@@ -155,6 +159,9 @@ func (c *Client) describe(ctx context.Context, name string, since time.Time) (*d
 	}
 	switch resp.StatusCode {
 	case http.StatusNotModified:
+		if since.IsZero() {
+			return nil, &Error{Object: name, StatusCode: resp.StatusCode, Message: "Not Modified, to a request that was not conditional"}
+		}
 		return &described{since: since, notModified: true}, nil
 	case http.StatusOK:
 		return &described{body: body, since: nextSince(resp)}, nil
@@ -256,11 +263,16 @@ func snippet(body []byte) string {
 	if s == "" {
 		return "empty body"
 	}
+	return "unexpected body: " + excerpt(s)
+}
+
+// excerpt returns the start of s on one line.
+func excerpt(s string) string {
 	const max = 120
 	if len(s) > max {
 		s = strings.ToValidUTF8(s[:max], "") + "..."
 	}
-	return "unexpected body: " + oneLine(s)
+	return oneLine(s)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -142,8 +142,12 @@ func authFailure(err error) *Error {
 	}
 	e := &Error{StatusCode: ae.StatusCode, Code: ae.Code, Message: ae.Description, Err: err}
 	switch {
+	case errors.Is(err, auth.ErrSessionExpired) && ae.Op == "token":
+		// The source gave back the token just rejected: a static token.
+		e.Kind, e.Message = ErrBadCredential, "the org rejected the access token, which cannot be renewed"
+		e.Hint = "set a fresh SF_ACCESS_TOKEN, or use a flow that renews it; " + credentialHint
 	case errors.Is(err, auth.ErrSessionExpired):
-		e.Kind, e.Hint = ErrBadCredential, "the org rejected the session even after a token refresh; "+credentialHint
+		e.Kind, e.Hint = ErrBadCredential, "the org rejected the session again after a token refresh; "+credentialHint
 	case ae.Op == "token" && ae.Code != "", ae.Op == "config", errors.Is(err, auth.ErrInsecureURL):
 		e.Kind, e.Hint = ErrBadCredential, credentialHint
 	case ae.Op == "token":

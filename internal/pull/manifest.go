@@ -53,6 +53,12 @@ func readManifest(dir string) *manifest {
 	if m.Objects == nil {
 		m.Objects = map[string]*entry{}
 	}
+	for name, e := range m.Objects {
+		// Names become file names: nothing but an API name is trusted.
+		if e == nil || !validName(name) {
+			delete(m.Objects, name)
+		}
+	}
 	return m
 }
 

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 )
 
 // Normalize turns a describe response into the bytes written to disk:
 //
 //   - keys and values stay exactly as Salesforce sent them, in its order
-//     (strings and numbers are copied byte for byte);
+//     (strings and numbers are copied byte for byte, escapes included);
 //   - in every "urls" object, entries whose value is an absolute URL are
 //     dropped: the ui* entries (uiDetailTemplate, uiEditTemplate,
 //     uiNewRecord) carry the org's own host, so files would differ between
@@ -28,122 +27,147 @@ func Normalize(data []byte) ([]byte, error) {
 	if !json.Valid(data) {
 		return nil, errors.New("invalid JSON")
 	}
-	var compact bytes.Buffer
-	if err := walk(&compact, data, false); err != nil {
-		return nil, err
-	}
-	var out bytes.Buffer
-	out.Grow(compact.Len() * 2)
-	if err := json.Indent(&out, compact.Bytes(), "", "  "); err != nil {
-		return nil, err
-	}
-	out.WriteByte('\n')
-	return out.Bytes(), nil
+	s := scanner{in: data}
+	s.out = make([]byte, 0, len(data)*2)
+	s.value(0, false)
+	return append(s.out, '\n'), nil
 }
 
-// walk writes the compact form of the valid JSON value v to w. inURLs is
+// scanner copies valid JSON (as json.Valid checks) indented by two
+// spaces, as json.Indent would, dropping the absolute URLs of "urls"
+// objects.
+type scanner struct {
+	in  []byte
+	i   int
+	out []byte
+}
+
+func (s *scanner) space() {
+	for s.i < len(s.in) {
+		switch s.in[s.i] {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// newline starts a line indented for depth.
+func (s *scanner) newline(depth int) {
+	s.out = append(s.out, '\n')
+	for range depth {
+		s.out = append(s.out, ' ', ' ')
+	}
+}
+
+// value copies the value at s.i, which is nested depth deep; inURLs is
 // true for the members of a "urls" object.
-func walk(w *bytes.Buffer, v json.RawMessage, inURLs bool) error {
-	switch v[0] {
+func (s *scanner) value(depth int, inURLs bool) {
+	s.space()
+	switch s.in[s.i] {
 	case '{':
-		return walkObject(w, v, inURLs)
+		s.object(depth, inURLs)
 	case '[':
-		dec := json.NewDecoder(bytes.NewReader(v))
-		if _, err := dec.Token(); err != nil {
-			return err
+		s.i++
+		s.out = append(s.out, '[')
+		n := 0
+		for ; ; n++ {
+			s.space()
+			if s.in[s.i] == ']' {
+				break
+			}
+			if s.in[s.i] == ',' {
+				s.i++
+				s.out = append(s.out, ',')
+			}
+			s.newline(depth + 1)
+			s.value(depth+1, false)
+			s.space()
 		}
-		w.WriteByte('[')
-		for i := 0; dec.More(); i++ {
-			var elem json.RawMessage
-			if err := dec.Decode(&elem); err != nil {
-				return err
-			}
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			if err := walk(w, elem, false); err != nil {
-				return err
+		s.i++
+		s.close(depth, n, ']')
+	case '"':
+		s.out = append(s.out, s.str()...)
+	default: // number, true, false, null
+		start := s.i
+	scalar:
+		for ; s.i < len(s.in); s.i++ {
+			switch s.in[s.i] {
+			case ',', '}', ']', ' ', '\t', '\r', '\n':
+				break scalar
 			}
 		}
-		w.WriteByte(']')
-		return nil
+		s.out = append(s.out, s.in[start:s.i]...)
 	}
-	// A scalar: copied as sent.
-	return json.Compact(w, v)
 }
 
-func walkObject(w *bytes.Buffer, v json.RawMessage, inURLs bool) error {
-	dec := json.NewDecoder(bytes.NewReader(v))
-	if _, err := dec.Token(); err != nil {
-		return err
+// close ends an object or array of n members.
+func (s *scanner) close(depth, n int, c byte) {
+	if n > 0 {
+		s.newline(depth)
 	}
-	w.WriteByte('{')
+	s.out = append(s.out, c)
+}
+
+func (s *scanner) object(depth int, inURLs bool) {
+	s.i++
+	s.out = append(s.out, '{')
 	n := 0
-	for dec.More() {
-		keyTok, err := dec.Token()
-		if err != nil {
-			return err
+	for {
+		s.space()
+		switch s.in[s.i] {
+		case '}':
+			s.i++
+			s.close(depth, n, '}')
+			return
+		case ',':
+			s.i++
+			s.space()
 		}
-		key, ok := keyTok.(string)
-		if !ok {
-			return fmt.Errorf("object key %v is not a string", keyTok)
-		}
-		// The raw key as sent: re-read it from the input at the decoder's
-		// position so that its escapes are kept.
-		rawKey := lastString(v[:dec.InputOffset()])
-		var val json.RawMessage
-		if err := dec.Decode(&val); err != nil {
-			return err
-		}
-		if inURLs && absoluteURL(val) {
-			continue
+		key := s.str()
+		s.space()
+		s.i++ // ':'
+		s.space()
+		if inURLs && s.in[s.i] == '"' {
+			start := s.i
+			if val := s.str(); absoluteURL(val) {
+				continue
+			}
+			s.i = start
 		}
 		if n > 0 {
-			w.WriteByte(',')
+			s.out = append(s.out, ',')
 		}
 		n++
-		w.Write(rawKey)
-		w.WriteByte(':')
-		if err := walk(w, val, key == "urls"); err != nil {
-			return err
-		}
+		s.newline(depth + 1)
+		s.out = append(s.out, key...)
+		s.out = append(s.out, ':', ' ')
+		s.value(depth+1, string(key) == `"urls"`)
 	}
-	w.WriteByte('}')
-	return nil
 }
 
-// lastString returns the JSON string literal that b ends with (after the
-// decoder read an object key, b ends with it, or with the key and a colon
-// and spaces).
-func lastString(b []byte) []byte {
-	b = bytes.TrimRight(b, " \t\r\n:")
-	end := len(b)
-	// Walk back to the opening quote, skipping escaped characters.
-	for i := end - 2; i >= 0; i-- {
-		if b[i] != '"' {
-			continue
+// str returns the string literal at s.i, quotes and escapes as they are.
+func (s *scanner) str() []byte {
+	start := s.i
+	s.i++
+	for s.in[s.i] != '"' {
+		if s.in[s.i] == '\\' {
+			s.i++
 		}
-		backslashes := 0
-		for j := i - 1; j >= 0 && b[j] == '\\'; j-- {
-			backslashes++
-		}
-		if backslashes%2 == 0 {
-			return b[i:end]
-		}
+		s.i++
 	}
-	return b
+	s.i++
+	return s.in[start:s.i]
 }
 
-// absoluteURL reports whether the JSON value v is a string holding an
+// absoluteURL reports whether the JSON string literal lit holds an
 // absolute URL (scheme and host).
-func absoluteURL(v json.RawMessage) bool {
-	if len(v) == 0 || v[0] != '"' {
+func absoluteURL(lit []byte) bool {
+	var v string
+	if json.Unmarshal(lit, &v) != nil {
 		return false
 	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
-		return false
-	}
-	u, err := url.Parse(s)
+	u, err := url.Parse(v)
 	return err == nil && u.Scheme != "" && u.Host != ""
 }

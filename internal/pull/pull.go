@@ -97,32 +97,23 @@ func (c *Client) Pull(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 
-	created, err := makeDir(opts.Dir)
-	if err != nil {
-		return nil, err
-	}
-	stage, err := os.MkdirTemp(opts.Dir, ".typedforce-pull-")
-	if err != nil {
-		removeCreated(created)
-		return nil, err
-	}
-	defer os.RemoveAll(stage)
-
-	p := &puller{c: c, opts: opts, stage: stage,
+	p := &puller{c: c, opts: opts,
 		prev: readManifest(opts.Dir),
 		cur:  &manifest{Format: manifestFormat, APIVersion: c.version, Org: org, Objects: map[string]*entry{}},
 	}
+	defer p.cleanup()
 	outcomes, err := p.run(ctx, names)
-	if err == nil {
-		var res *Result
-		if res, err = p.commit(outcomes); err == nil {
-			res.Requests, res.TokenRequests = c.Requests()-requests0, c.TokenRequests()-tokens0
-			return res, nil
-		}
+	if err != nil {
+		p.undo()
+		return nil, err
 	}
-	os.RemoveAll(stage)
-	removeCreated(created)
-	return nil, err
+	res, err := p.commit(outcomes)
+	if err != nil {
+		p.undo()
+		return nil, err
+	}
+	res.Requests, res.TokenRequests = c.Requests()-requests0, c.TokenRequests()-tokens0
+	return res, nil
 }
 
 // choose resolves the objects to pull, in the org's order.
@@ -168,7 +159,7 @@ func choose(objs []Object, opts Options) ([]string, error) {
 }
 
 // makeDir creates dir when missing and returns the top-most folder it
-// created ("" when dir existed), for [removeCreated] to undo.
+// created ("" when dir existed), for [puller.undo].
 func makeDir(dir string) (string, error) {
 	top := ""
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
@@ -188,19 +179,47 @@ func makeDir(dir string) (string, error) {
 	return top, os.MkdirAll(dir, 0o755)
 }
 
-func removeCreated(top string) {
-	if top != "" {
-		os.RemoveAll(top)
+type puller struct {
+	c         *Client
+	opts      Options
+	prev, cur *manifest
+
+	mu      sync.Mutex
+	done    int    // objects done, for Progress
+	stage   string // the staging folder, made by the first file to write
+	created string // the top-most folder made for Dir, if any
+}
+
+// write stages a file: the staging folder (and Dir) are made on the first
+// call, so that a pull that changes nothing touches nothing.
+func (p *puller) write(name string, data []byte) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stage == "" {
+		created, err := makeDir(p.opts.Dir)
+		p.created = created
+		if err != nil {
+			return err
+		}
+		if p.stage, err = os.MkdirTemp(p.opts.Dir, ".typedforce-pull-"); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(p.stage, name), data, 0o644)
+}
+
+// cleanup removes the staging folder.
+func (p *puller) cleanup() {
+	if p.stage != "" {
+		os.RemoveAll(p.stage)
 	}
 }
 
-type puller struct {
-	c          *Client
-	opts       Options
-	stage      string
-	prev, cur  *manifest
-	progressMu sync.Mutex
-	done       int
+// undo removes the folders the pull made for Dir.
+func (p *puller) undo() {
+	if p.created != "" {
+		os.RemoveAll(p.created)
+	}
 }
 
 // outcome is one object pulled.
@@ -261,8 +280,8 @@ func (p *puller) progress(total int) {
 	if p.opts.Progress == nil {
 		return
 	}
-	p.progressMu.Lock()
-	defer p.progressMu.Unlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.done++
 	p.opts.Progress(p.done, total)
 }
@@ -284,7 +303,8 @@ func (p *puller) one(ctx context.Context, name string) (outcome, error) {
 	}
 	data, err := Normalize(d.body)
 	if err != nil {
-		return out, &Error{Object: name, StatusCode: http.StatusOK, Message: "the describe is " + err.Error() + ": " + snippet(d.body)}
+		return out, &Error{Object: name, StatusCode: http.StatusOK,
+			Message: "the describe is " + err.Error() + "; the body starts with " + excerpt(string(d.body))}
 	}
 	o, err := describe.Parse(name+".json", data)
 	if err != nil {
@@ -308,7 +328,7 @@ func (p *puller) one(ctx context.Context, name string) (outcome, error) {
 		return out, nil
 	}
 	out.written = true
-	return out, os.WriteFile(filepath.Join(p.stage, name+".json"), data, 0o644)
+	return out, p.write(name+".json", data)
 }
 
 // trusted reports whether m was written by a pull like cur: same format,
@@ -370,9 +390,8 @@ func (p *puller) commit(outcomes []outcome) (*Result, error) {
 	if same, err := sameFile(path, data); err != nil || same {
 		return res, err
 	}
-	staged := filepath.Join(p.stage, ManifestFile)
-	if err := os.WriteFile(staged, data, 0o644); err != nil {
+	if err := p.write(ManifestFile, data); err != nil {
 		return nil, err
 	}
-	return res, os.Rename(staged, path)
+	return res, os.Rename(filepath.Join(p.stage, ManifestFile), path)
 }
