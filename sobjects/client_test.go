@@ -13,6 +13,7 @@ import (
 
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/sfgen"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -140,5 +141,13 @@ func TestGenEscapeHatch(t *testing.T) {
 	resp.Body.Close()
 	if l, ok := c.LastLimits(); !ok || l.APIUsage.Used != 18 {
 		t.Fatalf("limits of a Gen call not recorded: %+v", l)
+	}
+}
+
+// TestAPIVersionMatchesGenerator keeps one default API version for the
+// whole product: the client, the generator and typedforce describe.
+func TestAPIVersionMatchesGenerator(t *testing.T) {
+	if sobjects.DefaultAPIVersion != sfgen.DefaultAPIVersion {
+		t.Errorf("sobjects.DefaultAPIVersion = %s, sfgen.DefaultAPIVersion = %s: keep them equal", sobjects.DefaultAPIVersion, sfgen.DefaultAPIVersion)
 	}
 }

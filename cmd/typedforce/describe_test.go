@@ -18,6 +18,7 @@ import (
 
 	"github.com/typedforce/typedforce/internal/describe"
 	"github.com/typedforce/typedforce/internal/pull"
+	"github.com/typedforce/typedforce/internal/sfgen"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -392,7 +393,7 @@ func TestDescribeConfig(t *testing.T) {
 	root := t.TempDir()
 	dir := filepath.Join(root, "schema")
 	cfg := filepath.Join(root, "typedforce.yaml")
-	writeFile(t, cfg, []byte("describe: "+dir+"\napiVersion: \"62.0\"\ninclude: [\"*__c\", account, \"*Event\"]\nexclude: [widget*]\n"))
+	writeFile(t, cfg, []byte("describe: "+dir+"\napiVersion: \""+sfgen.DefaultAPIVersion+"\"\ninclude: [\"*__c\", account, \"*Event\"]\nexclude: [widget*]\n"))
 	r := runCmd("describe", "-config", cfg)
 	r.check(t, 0)
 	if got, want := describeFiles(t, dir), []string{"Account.json", "Gadget__c.json"}; !slices.Equal(got, want) {

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/typedforce/typedforce/internal/sfgen"
 )
 
 // Secrets of the fake org's connected app: no output may contain them.
@@ -23,7 +25,7 @@ const (
 	fakeClientSecret = "fake-client-secret-5f2c"
 	fakeRefreshToken = "5Aep861fakeRefreshToken"
 	fakeTokenPrefix  = "00Dxx0000001gER!AQcAQfakeAccessToken"
-	fakeVersion      = "62.0"
+	fakeVersion      = "62.0" // in the URLs inside describes (the bundled org's); requests use sfgen.DefaultAPIVersion
 )
 
 // uiHost is the placeholder of the org's own host in served describes.
@@ -234,7 +236,7 @@ func (f *fakeOrg) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Unlock()
 
-	rest, ok := strings.CutPrefix(r.URL.Path, "/services/data/v"+fakeVersion+"/sobjects")
+	rest, ok := strings.CutPrefix(r.URL.Path, "/services/data/v"+sfgen.DefaultAPIVersion+"/sobjects")
 	switch {
 	case !ok || r.Method != http.MethodGet:
 		writeJSON(w, http.StatusNotFound, `[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]`)

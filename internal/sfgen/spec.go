@@ -52,7 +52,7 @@ func Spec(m *Model, cfg *Config) []byte {
 }
 
 // DefaultAPIVersion is the API version recorded when none is configured.
-const DefaultAPIVersion = "62.0"
+const DefaultAPIVersion = "67.0"
 
 // setGoName names the Go field of a property. oapi-codegen camel-cases
 // x-go-name (dropping underscores) unless told to keep it as written, which
