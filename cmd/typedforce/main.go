@@ -44,6 +44,7 @@ commands:
   describe   pull the describe JSON of an org's objects into a folder (auth: SF_* variables)
   objects    list the org's objects: name, label, custom or not
   generate   describe JSON folder -> OpenAPI document + Go package
+  fake-org   serve a fake org (package sftest) on a loopback address, for trying clients by hand
 
 Run "typedforce <command> -h" for the flags of a command.
 `
@@ -60,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return describeCmd(args[1:], stdout, stderr)
 	case "objects":
 		return objectsCmd(args[1:], stdout, stderr)
+	case "fake-org":
+		return fakeOrgCmd(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
