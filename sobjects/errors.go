@@ -226,6 +226,20 @@ const (
 	maxSnippet   = 256
 )
 
+// ParseErrorBody turns the body of a non-2xx response into an [*Error]:
+// Salesforce's error array (or an OAuth error object) gives Code, Message,
+// Fields and Errors; anything else (an HTML page, an empty body) gives an
+// Error wrapping [ErrMalformedResponse] with a short Snippet. Use it for the
+// responses of calls made through [Client.Gen]; op names the call in the
+// error.
+func ParseErrorBody(op string, status int, body []byte) *Error {
+	truncated := len(body) > maxErrorBody
+	if truncated {
+		body = body[:maxErrorBody]
+	}
+	return parseErrorBody(op, status, body, truncated)
+}
+
 // parseErrorBody turns a non-2xx response body into an *Error. body holds
 // at most maxErrorBody bytes; truncated says there was more.
 func parseErrorBody(op string, status int, body []byte, truncated bool) *Error {

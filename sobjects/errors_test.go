@@ -179,7 +179,7 @@ func FuzzParseErrorBody(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		for _, truncated := range []bool{false, true} {
-			e := sobjects.ParseErrorBody(status, body, truncated)
+			e := sobjects.ParseErrorBodyTruncated(status, body, truncated)
 			if e == nil || e.StatusCode != status {
 				t.Fatalf("status lost: %#v", e)
 			}

@@ -10,8 +10,9 @@ import (
 // delays instead of sleeping.
 func SetSleep(c *Client, sleep func(context.Context, time.Duration) error) { c.tr.sleep = sleep }
 
-// ParseErrorBody exposes the error-body parser to the fuzzer.
-func ParseErrorBody(status int, body []byte, truncated bool) *Error {
+// ParseErrorBodyTruncated exposes the error-body parser, with its
+// truncated flag, to the fuzzer.
+func ParseErrorBodyTruncated(status int, body []byte, truncated bool) *Error {
 	return parseErrorBody("test", status, body, truncated)
 }
 

@@ -6,7 +6,6 @@
 package pull
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sobjects"
 )
 
 // placeholderHost is the host of the generated client's server URL; the
@@ -226,32 +226,13 @@ func (c *Client) identity(ctx context.Context) (string, error) {
 	return hex.EncodeToString(sum[:8]), nil
 }
 
-// parseErrorBody reads Salesforce's error body, a JSON array of
-// {"message","errorCode"} (a lone object is accepted), or describes what
-// else came back.
+// parseErrorBody reads Salesforce's error body (through sobjects, which
+// knows every form it takes) as one code and a one-line message, or
+// describes what else came back.
 func parseErrorBody(body []byte) (code, message string) {
-	type item struct {
-		Message   string `json:"message"`
-		ErrorCode string `json:"errorCode"`
-		Error     string `json:"error"`
-		Desc      string `json:"error_description"`
-	}
-	trimmed := bytes.TrimSpace(body)
-	var items []item
-	if json.Unmarshal(trimmed, &items) != nil {
-		var one item
-		if json.Unmarshal(trimmed, &one) != nil {
-			return "", snippet(body)
-		}
-		items = []item{one}
-	}
-	for _, it := range items {
-		if it.ErrorCode != "" || it.Message != "" {
-			return it.ErrorCode, oneLine(it.Message)
-		}
-		if it.Error != "" {
-			return it.Error, oneLine(it.Desc)
-		}
+	e := sobjects.ParseErrorBody("", 0, body)
+	if !errors.Is(e, sobjects.ErrMalformedResponse) {
+		return e.Code, oneLine(e.Message)
 	}
 	return "", snippet(body)
 }
