@@ -28,9 +28,12 @@ race:
 demo:
 	$(GO) run ./examples/quickstart
 
-## bench: the generator's scale figures (1,000-object synthetic org).
+## bench: the generator's scale figures (1,000-object synthetic org), then
+## typedforce side by side with its peers on a loopback org (the bench
+## module, see docs/BENCHMARKS.md). Each figure is a `figure: name = value` line.
 bench:
 	$(GO) run ./internal/cmd/genbench
+	cd bench && $(GO) run ./cmd/peerbench
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

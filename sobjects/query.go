@@ -8,6 +8,7 @@ import (
 	"iter"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -261,6 +262,11 @@ func decodePage[T any](r io.Reader, buf []T) ([]T, page, error) {
 				pg.next = *next
 			}
 		case "records":
+			// totalSize comes first on the wire: size the page buffer once
+			// (a page holds at most 2,000 records) instead of growing it.
+			if want := min(pg.totalSize, maxPageRecords); want > 0 && cap(buf)-len(buf) < want {
+				buf = slices.Grow(buf, want)
+			}
 			buf, err = decodeRecords(dec, buf)
 		default:
 			var skip json.RawMessage
@@ -278,6 +284,9 @@ func decodePage[T any](r io.Reader, buf []T) ([]T, page, error) {
 	}
 	return buf, pg, nil
 }
+
+// maxPageRecords is the largest page Salesforce returns (batchSize 2000).
+const maxPageRecords = 2000
 
 // decodeRecords reads a JSON array (or null) of records into buf.
 func decodeRecords[T any](dec *json.Decoder, buf []T) ([]T, error) {
