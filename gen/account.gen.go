@@ -464,6 +464,9 @@ type AccountCreate struct {
 	// Website Website.
 	Website *string `json:"Website,omitempty"`
 
+	// _ Not a field: keeps the struct from being comparable (see typedforce docs/NAMING.md).
+	_ [0]func() `json:"-"`
+
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Account"`
 }

@@ -317,6 +317,9 @@ type ContactCreate struct {
 	// Title Title.
 	Title *string `json:"Title,omitempty"`
 
+	// _ Not a field: keeps the struct from being comparable (see typedforce docs/NAMING.md).
+	_ [0]func() `json:"-"`
+
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Contact"`
 }

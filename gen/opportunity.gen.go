@@ -270,6 +270,9 @@ type OpportunityCreate struct {
 	// Type Opportunity Type.
 	Type *OpportunityTypeValue `json:"Type,omitempty"`
 
+	// _ Not a field: keeps the struct from being comparable (see typedforce docs/NAMING.md).
+	_ [0]func() `json:"-"`
+
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Opportunity"`
 }

@@ -387,6 +387,9 @@ type UserCreate struct {
 	// Username Username; required.
 	Username string `json:"Username"`
 
+	// _ Not a field: keeps the struct from being comparable (see typedforce docs/NAMING.md).
+	_ [0]func() `json:"-"`
+
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"User"`
 }

@@ -170,6 +170,16 @@ func writeSchema(o *Object, create bool) *omap {
 	if !create {
 		desc = fmt.Sprintf("%s holds the changes to a %s record (%s): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.", o.Update, o.Label, o.API)
 	}
+	if len(required) > 0 {
+		// Required fields are plain values, so the struct would be
+		// comparable and the compiler would write an equality function
+		// for it: a tenth of the compile time of a 1,000-object org. A
+		// blank zero-size field of a non-comparable type avoids that; it
+		// holds nothing and is never encoded.
+		props.set("_", obj("x-go-name", "_", "x-oapi-codegen-only-honour-go-name", true,
+			"x-go-type", "[0]func()", "x-go-type-skip-optional-pointer", true, "x-go-json-ignore", true,
+			"description", "Not a field: keeps the struct from being comparable (see typedforce docs/NAMING.md)."))
+	}
 	s := obj("type", "object", "description", clean(desc), "x-sobject", o.API, "properties", props)
 	if len(required) > 0 {
 		s.set("required", required)
