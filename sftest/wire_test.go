@@ -11,10 +11,7 @@ import (
 	"github.com/typedforce/typedforce/sftest"
 )
 
-var (
-	idRE       = regexp.MustCompile(`^[0-9A-Za-z]{18}$`)
-	dateTimeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$`)
-)
+var dateTimeRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$`)
 
 // Tests of the org's responses against the shapes of the wire facts sheet.
 

@@ -266,10 +266,6 @@ func (m *Model) buildFields(obj *Object, o *describe.SObject, cfg *Config) error
 	scope.Reserve("Attributes")
 	// Every member of the struct shares one scope: fields, parent
 	// relationships and child relationships.
-	type member struct {
-		api  string
-		item naming.Item
-	}
 	var items []naming.Item
 	override := func(api string) (string, bool, error) {
 		name, ok := cfg.Names.Fields[o.Name+"."+api]

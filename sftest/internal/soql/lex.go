@@ -33,13 +33,6 @@ type token struct {
 // keyword reports whether t is the identifier kw (any case).
 func (t token) keyword(kw string) bool { return t.kind == tIdent && strings.EqualFold(t.text, kw) }
 
-func (t token) String() string {
-	if t.kind == tEOF {
-		return "<EOF>"
-	}
-	return t.text
-}
-
 // lex splits a statement into tokens.
 func lex(s string) ([]token, error) {
 	var toks []token
