@@ -638,3 +638,36 @@ func TestSetTokenSourceDuringRefreshMintsWithTheNewSource(t *testing.T) {
 		t.Errorf("source calls: old %d, new %d; want 1, 1", old.calls.Load(), fresh.calls.Load())
 	}
 }
+
+// hanging is a token source that never answers: it waits for its context.
+type hanging struct{ deadline chan time.Time }
+
+func (h hanging) Token() (*oauth2.Token, error) { return h.TokenContext(context.Background()) }
+
+func (h hanging) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	d, _ := ctx.Deadline()
+	h.deadline <- d
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestRefreshTimeoutEndsAHangingRefresh: a token endpoint that never answers
+// is abandoned at the refresh timeout, not at the caller's (absent) deadline,
+// and the caller gets an error saying so.
+func TestRefreshTimeoutEndsAHangingRefresh(t *testing.T) {
+	src := hanging{deadline: make(chan time.Time, 8)}
+	const timeout = 50 * time.Millisecond
+	s := auth.NewSession(src, auth.WithRefreshTimeout(timeout), auth.WithRefreshRetry(1, time.Millisecond))
+	start := time.Now()
+	_, err := s.Token(context.Background()) // no deadline of its own
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Token = %v, want an error wrapping context.DeadlineExceeded", err)
+	}
+	// The refresh started right after start: its deadline is about start +
+	// 50 ms. The default timeout (30 s) would put it 30 s out; the 5 s
+	// margin only absorbs a loaded machine.
+	d := <-src.deadline
+	if d.IsZero() || d.Before(start.Add(timeout)) || d.After(start.Add(timeout+5*time.Second)) {
+		t.Errorf("the source saw deadline %v, %v after the call; want the refresh timeout, %v", d, d.Sub(start), timeout)
+	}
+}

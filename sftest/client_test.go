@@ -465,3 +465,22 @@ func TestRealDescribes(t *testing.T) {
 		t.Error("an empty describe folder is an error")
 	}
 }
+
+// TestWithCredentials: an org made with credentials of its own accepts them,
+// through its ready client too, and refuses the default ones.
+func TestWithCredentials(t *testing.T) {
+	own := sftest.Credentials{ClientID: "3MVG9ownKey", ClientSecret: "own-secret", RefreshToken: "5Aep861ownRefresh", Username: "own@example.com"}
+	org := sftest.NewOrg(t, sftest.WithCredentials(own))
+	if org.Credentials() != own {
+		t.Fatalf("Credentials() = %+v, want %+v", org.Credentials(), own)
+	}
+	if _, err := sobjects.Count(testCtx(t), org.Client(), "SELECT COUNT() FROM Account"); err != nil {
+		t.Fatalf("the org's own client: %v", err)
+	}
+	ctx := context.WithValue(testCtx(t), oauth2.HTTPClient, org.HTTPClient())
+	def := sftest.DefaultCredentials()
+	_, err := auth.RefreshTokenConfig{LoginURL: org.URL(), ClientID: def.ClientID, ClientSecret: def.ClientSecret, RefreshToken: def.RefreshToken}.TokenSource(ctx).Token()
+	if err == nil || !strings.Contains(err.Error(), "invalid_client_id") {
+		t.Errorf("default credentials on an org with its own: %v, want invalid_client_id", err)
+	}
+}
