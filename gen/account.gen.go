@@ -129,7 +129,7 @@ const (
 	AccountTypeValueTechnologyPartner      AccountTypeValue = "Technology Partner"
 )
 
-// Account Account is a Account record (Account) as Salesforce returns it: every field, nil when absent or null.
+// Account is the read shape of Account records (Account), as Salesforce returns them: every field, nil when absent or null.
 type Account struct {
 	// AccountNumber Account Number (AccountNumber, string).
 	AccountNumber *string `json:"AccountNumber,omitempty"`
@@ -333,16 +333,16 @@ type Account struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Account"`
 }
 
-// AccountAccountSourceValue AccountAccountSourceValue is a value of Account, an open picklist: other values are accepted too.
+// AccountAccountSourceValue is a value of Account, an open picklist: other values are accepted too.
 type AccountAccountSourceValue string
 
-// AccountActiveCValue AccountActiveCValue is a value of Account, an open picklist: other values are accepted too.
+// AccountActiveCValue is a value of Account, an open picklist: other values are accepted too.
 type AccountActiveCValue string
 
-// AccountBillingGeocodeAccuracyValue AccountBillingGeocodeAccuracyValue is a value of Account, a restricted picklist: Salesforce accepts no other value.
+// AccountBillingGeocodeAccuracyValue is a value of Account, a restricted picklist: Salesforce accepts no other value.
 type AccountBillingGeocodeAccuracyValue string
 
-// AccountCreate AccountCreate holds the fields of a new Account record (Account): createable fields only; unset fields are not sent.
+// AccountCreate holds the fields of a new Account record (Account): createable fields only; unset fields are not sent.
 type AccountCreate struct {
 	// AccountNumber Account Number.
 	AccountNumber *string `json:"AccountNumber,omitempty"`
@@ -471,28 +471,28 @@ type AccountCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Account"`
 }
 
-// AccountCustomerPriorityCValue AccountCustomerPriorityCValue is a value of Account, an open picklist: other values are accepted too.
+// AccountCustomerPriorityCValue is a value of Account, an open picklist: other values are accepted too.
 type AccountCustomerPriorityCValue string
 
-// AccountIndustryValue AccountIndustryValue is a value of Account, an open picklist: other values are accepted too.
+// AccountIndustryValue is a value of Account, an open picklist: other values are accepted too.
 type AccountIndustryValue string
 
-// AccountOwnershipValue AccountOwnershipValue is a value of Account, an open picklist: other values are accepted too.
+// AccountOwnershipValue is a value of Account, an open picklist: other values are accepted too.
 type AccountOwnershipValue string
 
-// AccountRatingValue AccountRatingValue is a value of Account, an open picklist: other values are accepted too.
+// AccountRatingValue is a value of Account, an open picklist: other values are accepted too.
 type AccountRatingValue string
 
-// AccountSLACValue AccountSLACValue is a value of Account, an open picklist: other values are accepted too.
+// AccountSLACValue is a value of Account, an open picklist: other values are accepted too.
 type AccountSLACValue string
 
-// AccountShippingGeocodeAccuracyValue AccountShippingGeocodeAccuracyValue is a value of Account, a restricted picklist: Salesforce accepts no other value.
+// AccountShippingGeocodeAccuracyValue is a value of Account, a restricted picklist: Salesforce accepts no other value.
 type AccountShippingGeocodeAccuracyValue string
 
-// AccountTypeValue AccountTypeValue is a value of Account, an open picklist: other values are accepted too.
+// AccountTypeValue is a value of Account, an open picklist: other values are accepted too.
 type AccountTypeValue string
 
-// AccountUpdate AccountUpdate holds the changes to a Account record (Account): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
+// AccountUpdate holds the changes to a Account record (Account): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type AccountUpdate struct {
 	// AccountNumber Account Number; null clears it.
 	AccountNumber nullable.Nullable[string] `json:"AccountNumber,omitempty"`

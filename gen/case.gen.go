@@ -68,7 +68,7 @@ const (
 	CaseTypeValueStructural CaseTypeValue = "Structural"
 )
 
-// Case Case is a Case record (Case) as Salesforce returns it: every field, nil when absent or null.
+// Case is the read shape of Case records (Case), as Salesforce returns them: every field, nil when absent or null.
 type Case struct {
 	// Account Parent record of AccountId (relationship Account).
 	Account *Account `json:"Account,omitempty"`
@@ -215,7 +215,7 @@ type Case struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Case"`
 }
 
-// CaseCreate CaseCreate holds the fields of a new Case record (Case): createable fields only; unset fields are not sent.
+// CaseCreate holds the fields of a new Case record (Case): createable fields only; unset fields are not sent.
 type CaseCreate struct {
 	// AccountId Account ID.
 	AccountId *string `json:"AccountId,omitempty"`
@@ -284,28 +284,28 @@ type CaseCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Case"`
 }
 
-// CaseOriginValue CaseOriginValue is a value of Case, an open picklist: other values are accepted too.
+// CaseOriginValue is a value of Case, an open picklist: other values are accepted too.
 type CaseOriginValue string
 
-// CasePriorityValue CasePriorityValue is a value of Case, an open picklist: other values are accepted too.
+// CasePriorityValue is a value of Case, an open picklist: other values are accepted too.
 type CasePriorityValue string
 
-// CaseProductCValue CaseProductCValue is a value of Case, an open picklist: other values are accepted too.
+// CaseProductCValue is a value of Case, an open picklist: other values are accepted too.
 type CaseProductCValue string
 
-// CaseReasonValue CaseReasonValue is a value of Case, an open picklist: other values are accepted too.
+// CaseReasonValue is a value of Case, an open picklist: other values are accepted too.
 type CaseReasonValue string
 
-// CaseSLAViolationCValue CaseSLAViolationCValue is a value of Case, an open picklist: other values are accepted too.
+// CaseSLAViolationCValue is a value of Case, an open picklist: other values are accepted too.
 type CaseSLAViolationCValue string
 
-// CaseStatusValue CaseStatusValue is a value of Case, an open picklist: other values are accepted too.
+// CaseStatusValue is a value of Case, an open picklist: other values are accepted too.
 type CaseStatusValue string
 
-// CaseTypeValue CaseTypeValue is a value of Case, an open picklist: other values are accepted too.
+// CaseTypeValue is a value of Case, an open picklist: other values are accepted too.
 type CaseTypeValue string
 
-// CaseUpdate CaseUpdate holds the changes to a Case record (Case): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
+// CaseUpdate holds the changes to a Case record (Case): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type CaseUpdate struct {
 	// AccountId Account ID; null clears it.
 	AccountId nullable.Nullable[string] `json:"AccountId,omitempty"`

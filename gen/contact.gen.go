@@ -48,7 +48,7 @@ const (
 	ContactSalutationValueProf ContactSalutationValue = "Prof."
 )
 
-// Contact Contact is a Contact record (Contact) as Salesforce returns it: every field, nil when absent or null.
+// Contact is the read shape of Contact records (Contact), as Salesforce returns them: every field, nil when absent or null.
 type Contact struct {
 	// Account Parent record of AccountId (relationship Account).
 	Account *Account `json:"Account,omitempty"`
@@ -222,7 +222,7 @@ type Contact struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Contact"`
 }
 
-// ContactCreate ContactCreate holds the fields of a new Contact record (Contact): createable fields only; unset fields are not sent.
+// ContactCreate holds the fields of a new Contact record (Contact): createable fields only; unset fields are not sent.
 type ContactCreate struct {
 	// AccountId Account ID.
 	AccountId *string `json:"AccountId,omitempty"`
@@ -324,19 +324,19 @@ type ContactCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Contact"`
 }
 
-// ContactLeadSourceValue ContactLeadSourceValue is a value of Contact, an open picklist: other values are accepted too.
+// ContactLeadSourceValue is a value of Contact, an open picklist: other values are accepted too.
 type ContactLeadSourceValue string
 
-// ContactLevelCValue ContactLevelCValue is a value of Contact, an open picklist: other values are accepted too.
+// ContactLevelCValue is a value of Contact, an open picklist: other values are accepted too.
 type ContactLevelCValue string
 
-// ContactMailingGeocodeAccuracyValue ContactMailingGeocodeAccuracyValue is a value of Contact, a restricted picklist: Salesforce accepts no other value.
+// ContactMailingGeocodeAccuracyValue is a value of Contact, a restricted picklist: Salesforce accepts no other value.
 type ContactMailingGeocodeAccuracyValue string
 
-// ContactSalutationValue ContactSalutationValue is a value of Contact, an open picklist: other values are accepted too.
+// ContactSalutationValue is a value of Contact, an open picklist: other values are accepted too.
 type ContactSalutationValue string
 
-// ContactUpdate ContactUpdate holds the changes to a Contact record (Contact): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
+// ContactUpdate holds the changes to a Contact record (Contact): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type ContactUpdate struct {
 	// AccountId Account ID; null clears it.
 	AccountId nullable.Nullable[string] `json:"AccountId,omitempty"`

@@ -99,7 +99,7 @@ const (
 	LeadStatusValueWorkingContacted   LeadStatusValue = "Working - Contacted"
 )
 
-// Lead Lead is a Lead record (Lead) as Salesforce returns it: every field, nil when absent or null.
+// Lead is the read shape of Lead records (Lead), as Salesforce returns them: every field, nil when absent or null.
 type Lead struct {
 	// Address Address (Address, address).
 	Address *sftype.Address `json:"Address,omitempty"`
@@ -285,7 +285,7 @@ type Lead struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Lead"`
 }
 
-// LeadCreate LeadCreate holds the fields of a new Lead record (Lead): createable fields only; unset fields are not sent.
+// LeadCreate holds the fields of a new Lead record (Lead): createable fields only; unset fields are not sent.
 type LeadCreate struct {
 	// AnnualRevenue Annual Revenue.
 	AnnualRevenue *float64 `json:"AnnualRevenue,omitempty"`
@@ -390,28 +390,28 @@ type LeadCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Lead"`
 }
 
-// LeadGeocodeAccuracyValue LeadGeocodeAccuracyValue is a value of Lead, a restricted picklist: Salesforce accepts no other value.
+// LeadGeocodeAccuracyValue is a value of Lead, a restricted picklist: Salesforce accepts no other value.
 type LeadGeocodeAccuracyValue string
 
-// LeadIndustryValue LeadIndustryValue is a value of Lead, an open picklist: other values are accepted too.
+// LeadIndustryValue is a value of Lead, an open picklist: other values are accepted too.
 type LeadIndustryValue string
 
-// LeadLeadSourceValue LeadLeadSourceValue is a value of Lead, an open picklist: other values are accepted too.
+// LeadLeadSourceValue is a value of Lead, an open picklist: other values are accepted too.
 type LeadLeadSourceValue string
 
-// LeadProductInterestCValue LeadProductInterestCValue is a value of Lead, an open picklist: other values are accepted too.
+// LeadProductInterestCValue is a value of Lead, an open picklist: other values are accepted too.
 type LeadProductInterestCValue string
 
-// LeadRatingValue LeadRatingValue is a value of Lead, an open picklist: other values are accepted too.
+// LeadRatingValue is a value of Lead, an open picklist: other values are accepted too.
 type LeadRatingValue string
 
-// LeadSalutationValue LeadSalutationValue is a value of Lead, an open picklist: other values are accepted too.
+// LeadSalutationValue is a value of Lead, an open picklist: other values are accepted too.
 type LeadSalutationValue string
 
-// LeadStatusValue LeadStatusValue is a value of Lead, an open picklist: other values are accepted too.
+// LeadStatusValue is a value of Lead, an open picklist: other values are accepted too.
 type LeadStatusValue string
 
-// LeadUpdate LeadUpdate holds the changes to a Lead record (Lead): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
+// LeadUpdate holds the changes to a Lead record (Lead): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type LeadUpdate struct {
 	// AnnualRevenue Annual Revenue; null clears it.
 	AnnualRevenue nullable.Nullable[float64] `json:"AnnualRevenue,omitempty"`

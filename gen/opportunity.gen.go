@@ -64,7 +64,7 @@ const (
 	OpportunityTypeValueNewCustomer                 OpportunityTypeValue = "New Customer"
 )
 
-// Opportunity Opportunity is a Opportunity record (Opportunity) as Salesforce returns it: every field, nil when absent or null.
+// Opportunity is the read shape of Opportunity records (Opportunity), as Salesforce returns them: every field, nil when absent or null.
 type Opportunity struct {
 	// Account Parent record of AccountId (relationship Account).
 	Account *Account `json:"Account,omitempty"`
@@ -208,7 +208,7 @@ type Opportunity struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Opportunity"`
 }
 
-// OpportunityCreate OpportunityCreate holds the fields of a new Opportunity record (Opportunity): createable fields only; unset fields are not sent.
+// OpportunityCreate holds the fields of a new Opportunity record (Opportunity): createable fields only; unset fields are not sent.
 type OpportunityCreate struct {
 	// AccountId Account ID.
 	AccountId *string `json:"AccountId,omitempty"`
@@ -277,25 +277,25 @@ type OpportunityCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Opportunity"`
 }
 
-// OpportunityDeliveryInstallationStatusCValue OpportunityDeliveryInstallationStatusCValue is a value of Opportunity, an open picklist: other values are accepted too.
+// OpportunityDeliveryInstallationStatusCValue is a value of Opportunity, an open picklist: other values are accepted too.
 type OpportunityDeliveryInstallationStatusCValue string
 
-// OpportunityForecastCategoryNameValue OpportunityForecastCategoryNameValue is a value of Opportunity, a restricted picklist: Salesforce accepts no other value.
+// OpportunityForecastCategoryNameValue is a value of Opportunity, a restricted picklist: Salesforce accepts no other value.
 type OpportunityForecastCategoryNameValue string
 
-// OpportunityForecastCategoryValue OpportunityForecastCategoryValue is a value of Opportunity, a restricted picklist: Salesforce accepts no other value.
+// OpportunityForecastCategoryValue is a value of Opportunity, a restricted picklist: Salesforce accepts no other value.
 type OpportunityForecastCategoryValue string
 
-// OpportunityLeadSourceValue OpportunityLeadSourceValue is a value of Opportunity, an open picklist: other values are accepted too.
+// OpportunityLeadSourceValue is a value of Opportunity, an open picklist: other values are accepted too.
 type OpportunityLeadSourceValue string
 
-// OpportunityStageNameValue OpportunityStageNameValue is a value of Opportunity, an open picklist: other values are accepted too.
+// OpportunityStageNameValue is a value of Opportunity, an open picklist: other values are accepted too.
 type OpportunityStageNameValue string
 
-// OpportunityTypeValue OpportunityTypeValue is a value of Opportunity, an open picklist: other values are accepted too.
+// OpportunityTypeValue is a value of Opportunity, an open picklist: other values are accepted too.
 type OpportunityTypeValue string
 
-// OpportunityUpdate OpportunityUpdate holds the changes to a Opportunity record (Opportunity): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
+// OpportunityUpdate holds the changes to a Opportunity record (Opportunity): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type OpportunityUpdate struct {
 	// AccountId Account ID; null clears it.
 	AccountId nullable.Nullable[string] `json:"AccountId,omitempty"`

@@ -49,7 +49,7 @@ const (
 	TaskTaskSubtypeValueTask      TaskTaskSubtypeValue = "Task"
 )
 
-// Task Task is a Task record (Task) as Salesforce returns it: every field, nil when absent or null.
+// Task is the read shape of Task records (Task), as Salesforce returns them: every field, nil when absent or null.
 type Task struct {
 	// Account Parent record of AccountId (relationship Account).
 	Account *Account `json:"Account,omitempty"`
@@ -169,10 +169,10 @@ type Task struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Task"`
 }
 
-// TaskCallTypeValue TaskCallTypeValue is a value of Task, a restricted picklist: Salesforce accepts no other value.
+// TaskCallTypeValue is a value of Task, a restricted picklist: Salesforce accepts no other value.
 type TaskCallTypeValue string
 
-// TaskCreate TaskCreate holds the fields of a new Task record (Task): createable fields only; unset fields are not sent.
+// TaskCreate holds the fields of a new Task record (Task): createable fields only; unset fields are not sent.
 type TaskCreate struct {
 	// ActivityDate Due Date Only.
 	ActivityDate *sftype.Date `json:"ActivityDate,omitempty"`
@@ -226,19 +226,19 @@ type TaskCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Task"`
 }
 
-// TaskPriorityValue TaskPriorityValue is a value of Task, an open picklist: other values are accepted too.
+// TaskPriorityValue is a value of Task, an open picklist: other values are accepted too.
 type TaskPriorityValue string
 
-// TaskStatusValue TaskStatusValue is a value of Task, an open picklist: other values are accepted too.
+// TaskStatusValue is a value of Task, an open picklist: other values are accepted too.
 type TaskStatusValue string
 
-// TaskSubjectValue TaskSubjectValue is a value of Task, an open picklist: other values are accepted too.
+// TaskSubjectValue is a value of Task, an open picklist: other values are accepted too.
 type TaskSubjectValue string
 
-// TaskTaskSubtypeValue TaskTaskSubtypeValue is a value of Task, a restricted picklist: Salesforce accepts no other value.
+// TaskTaskSubtypeValue is a value of Task, a restricted picklist: Salesforce accepts no other value.
 type TaskTaskSubtypeValue string
 
-// TaskUpdate TaskUpdate holds the changes to a Task record (Task): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
+// TaskUpdate holds the changes to a Task record (Task): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type TaskUpdate struct {
 	// ActivityDate Due Date Only; null clears it.
 	ActivityDate nullable.Nullable[sftype.Date] `json:"ActivityDate,omitempty"`

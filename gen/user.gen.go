@@ -118,7 +118,7 @@ const (
 	UserUserTypeValueStandard             UserUserTypeValue = "Standard"
 )
 
-// User User is a User record (User) as Salesforce returns it: every field, nil when absent or null.
+// User is the read shape of User records (User), as Salesforce returns them: every field, nil when absent or null.
 type User struct {
 	// AboutMe About Me (AboutMe, textarea).
 	AboutMe *string `json:"AboutMe,omitempty"`
@@ -286,7 +286,7 @@ type User struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"User"`
 }
 
-// UserCreate UserCreate holds the fields of a new User record (User): createable fields only; unset fields are not sent.
+// UserCreate holds the fields of a new User record (User): createable fields only; unset fields are not sent.
 type UserCreate struct {
 	// AboutMe About Me.
 	AboutMe *string `json:"AboutMe,omitempty"`
@@ -394,22 +394,22 @@ type UserCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"User"`
 }
 
-// UserEmailEncodingKeyValue UserEmailEncodingKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
+// UserEmailEncodingKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
 type UserEmailEncodingKeyValue string
 
-// UserGeocodeAccuracyValue UserGeocodeAccuracyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
+// UserGeocodeAccuracyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
 type UserGeocodeAccuracyValue string
 
-// UserLanguageLocaleKeyValue UserLanguageLocaleKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
+// UserLanguageLocaleKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
 type UserLanguageLocaleKeyValue string
 
-// UserLocaleSidKeyValue UserLocaleSidKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
+// UserLocaleSidKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
 type UserLocaleSidKeyValue string
 
-// UserTimeZoneSidKeyValue UserTimeZoneSidKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
+// UserTimeZoneSidKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
 type UserTimeZoneSidKeyValue string
 
-// UserUpdate UserUpdate holds the changes to a User record (User): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
+// UserUpdate holds the changes to a User record (User): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type UserUpdate struct {
 	// AboutMe About Me; null clears it.
 	AboutMe nullable.Nullable[string] `json:"AboutMe,omitempty"`
@@ -514,5 +514,5 @@ type UserUpdate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"User"`
 }
 
-// UserUserTypeValue UserUserTypeValue is a value of User, a restricted picklist: Salesforce accepts no other value.
+// UserUserTypeValue is a value of User, a restricted picklist: Salesforce accepts no other value.
 type UserUserTypeValue string

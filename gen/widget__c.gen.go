@@ -94,7 +94,7 @@ const (
 	WidgetCSubcategoryCValueSensor           WidgetCSubcategoryCValue = "Sensor"
 )
 
-// WidgetC WidgetC is a Widget record (Widget__c) as Salesforce returns it: every field, nil when absent or null.
+// WidgetC is the read shape of Widget records (Widget__c), as Salesforce returns them: every field, nil when absent or null.
 type WidgetC struct {
 	// AccountC Account (Account__c, reference); references Account.
 	AccountC *string `json:"Account__c,omitempty"`
@@ -301,13 +301,13 @@ type WidgetC struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Widget__c"`
 }
 
-// WidgetCCategoryCValue WidgetCCategoryCValue is a value of Widget__c, an open picklist: other values are accepted too.
+// WidgetCCategoryCValue is a value of Widget__c, an open picklist: other values are accepted too.
 type WidgetCCategoryCValue string
 
-// WidgetCColorsCValue WidgetCColorsCValue is a value of Widget__c, an open picklist: other values are accepted too.
+// WidgetCColorsCValue is a value of Widget__c, an open picklist: other values are accepted too.
 type WidgetCColorsCValue string
 
-// WidgetCCreate WidgetCCreate holds the fields of a new Widget record (Widget__c): createable fields only; unset fields are not sent.
+// WidgetCCreate holds the fields of a new Widget record (Widget__c): createable fields only; unset fields are not sent.
 type WidgetCCreate struct {
 	// AccountC Account.
 	AccountC *string `json:"Account__c,omitempty"`
@@ -439,25 +439,25 @@ type WidgetCCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Widget__c"`
 }
 
-// WidgetCFinishCValue WidgetCFinishCValue is a value of Widget__c, an open picklist: other values are accepted too.
+// WidgetCFinishCValue is a value of Widget__c, an open picklist: other values are accepted too.
 type WidgetCFinishCValue string
 
-// WidgetCShipToCountryCodeSValue WidgetCShipToCountryCodeSValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
+// WidgetCShipToCountryCodeSValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
 type WidgetCShipToCountryCodeSValue string
 
-// WidgetCShipToGeocodeAccuracySValue WidgetCShipToGeocodeAccuracySValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
+// WidgetCShipToGeocodeAccuracySValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
 type WidgetCShipToGeocodeAccuracySValue string
 
-// WidgetCShipToStateCodeSValue WidgetCShipToStateCodeSValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
+// WidgetCShipToStateCodeSValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
 type WidgetCShipToStateCodeSValue string
 
-// WidgetCStatusCValue WidgetCStatusCValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
+// WidgetCStatusCValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
 type WidgetCStatusCValue string
 
-// WidgetCSubcategoryCValue WidgetCSubcategoryCValue is a value of Widget__c, an open picklist: other values are accepted too.
+// WidgetCSubcategoryCValue is a value of Widget__c, an open picklist: other values are accepted too.
 type WidgetCSubcategoryCValue string
 
-// WidgetCUpdate WidgetCUpdate holds the changes to a Widget record (Widget__c): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
+// WidgetCUpdate holds the changes to a Widget record (Widget__c): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type WidgetCUpdate struct {
 	// AccountC Account; null clears it.
 	AccountC nullable.Nullable[string] `json:"Account__c,omitempty"`

@@ -113,7 +113,7 @@ func readSchema(o *Object) *omap {
 	}
 	return obj(
 		"type", "object",
-		"description", clean(fmt.Sprintf("%s is a %s record (%s) as Salesforce returns it: every field, nil when absent or null.", o.GoName, o.Label, o.API)),
+		"description", clean(fmt.Sprintf("is the read shape of %s records (%s), as Salesforce returns them: every field, nil when absent or null.", o.Label, o.API)),
 		"x-sobject", o.API,
 		"properties", props,
 	)
@@ -166,9 +166,11 @@ func writeSchema(o *Object, create bool) *omap {
 		}
 		props.set(f.API, valueSchema(f, shape))
 	}
-	desc := fmt.Sprintf("%s holds the fields of a new %s record (%s): createable fields only; unset fields are not sent.", o.Create, o.Label, o.API)
+	// oapi-codegen starts a type's comment with its name: descriptions of
+	// types continue that sentence.
+	desc := fmt.Sprintf("holds the fields of a new %s record (%s): createable fields only; unset fields are not sent.", o.Label, o.API)
 	if !create {
-		desc = fmt.Sprintf("%s holds the changes to a %s record (%s): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.", o.Update, o.Label, o.API)
+		desc = fmt.Sprintf("holds the changes to a %s record (%s): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.", o.Label, o.API)
 	}
 	if len(required) > 0 {
 		// Required fields are plain values, so the struct would be
@@ -199,7 +201,7 @@ func picklistSchema(o *Object, pl *Picklist) *omap {
 		kind = "a restricted picklist: Salesforce accepts no other value"
 	}
 	s := obj("type", "string",
-		"description", clean(fmt.Sprintf("%s is a value of %s, %s.", pl.GoName, o.API, kind)),
+		"description", clean(fmt.Sprintf("is a value of %s, %s.", o.API, kind)),
 		"x-sf-restricted", pl.Restricted)
 	if len(values) > 0 {
 		s.set("enum", values).set("x-enum-varnames", names)
