@@ -16,96 +16,13 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/benchdata"
 	"github.com/typedforce/typedforce/sobjects"
-	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
-// benchRecord is an Account as a query returns it: 32 fields, datetimes
-// in Salesforce's +0000 form, nulls, a date, numbers and a nested parent.
-func benchRecord(i int) string {
-	id := fmt.Sprintf("001xx%010dAAA", i)
-	return `{"attributes":{"type":"Account","url":"/services/data/v67.0/sobjects/Account/` + id + `"},` +
-		`"Id":"` + id + `","Name":"Account ` + strconv.Itoa(i) + ` Holdings","AccountNumber":"CD` + strconv.Itoa(100000+i) + `",` +
-		`"Type":"Customer - Direct","Industry":"Banking","AnnualRevenue":` + strconv.Itoa(1000*i) + `.0,"NumberOfEmployees":` + strconv.Itoa(i%5000) + `,` +
-		`"Phone":"(415) 555-` + fmt.Sprintf("%04d", i%10000) + `","Fax":null,"Website":"https://www.example.com/` + strconv.Itoa(i) + `",` +
-		`"Description":"A long-standing customer with several subsidiaries and a \"quoted\" nickname.\nSecond line.",` +
-		`"BillingStreet":"1 Market St\nSuite 300","BillingCity":"San Francisco","BillingState":"CA","BillingPostalCode":"94105",` +
-		`"BillingCountry":"USA","BillingLatitude":37.7936,"BillingLongitude":-122.3951,"ShippingCity":null,"ShippingCountry":null,` +
-		`"Rating":"Hot","Ownership":"Public","Sic":"6021","TickerSymbol":null,"Site":null,` +
-		`"CreatedDate":"2013-05-20T20:49:32.000+0000","LastModifiedDate":"2024-01-31T12:00:00.000+0000","SystemModstamp":"2024-01-31T12:00:01.000+0000",` +
-		`"LastActivityDate":"2024-01-30","IsDeleted":false,"ParentId":null,"OwnerId":"005xx000001Sv6eAAC",` +
-		`"Owner":{"attributes":{"type":"User","url":"/services/data/v67.0/sobjects/User/005xx000001Sv6eAAC"},"Id":"005xx000001Sv6eAAC","Name":"Ada Admin","Email":"ada@example.com"}}`
-}
-
-// benchRecords is the records array of a page of n accounts.
-func benchRecords(n int) []byte {
-	var b bytes.Buffer
-	b.WriteByte('[')
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(benchRecord(i))
-	}
-	b.WriteByte(']')
-	return b.Bytes()
-}
-
-func benchPage(n int) []byte {
-	return append(append([]byte(`{"totalSize":`+strconv.Itoa(n)+`,"done":true,"records":`), benchRecords(n)...), '}')
-}
-
-// handAccount is what a careful hand-written client declares for the same
-// fields: the limit for decoding with encoding/json.
-type handAccount struct {
-	Attributes        *sftype.Attributes `json:"attributes"`
-	Id                *string            `json:"Id"`
-	Name              *string            `json:"Name"`
-	AccountNumber     *string            `json:"AccountNumber"`
-	Type              *string            `json:"Type"`
-	Industry          *string            `json:"Industry"`
-	AnnualRevenue     *float64           `json:"AnnualRevenue"`
-	NumberOfEmployees *int               `json:"NumberOfEmployees"`
-	Phone             *string            `json:"Phone"`
-	Fax               *string            `json:"Fax"`
-	Website           *string            `json:"Website"`
-	Description       *string            `json:"Description"`
-	BillingStreet     *string            `json:"BillingStreet"`
-	BillingCity       *string            `json:"BillingCity"`
-	BillingState      *string            `json:"BillingState"`
-	BillingPostalCode *string            `json:"BillingPostalCode"`
-	BillingCountry    *string            `json:"BillingCountry"`
-	BillingLatitude   *float64           `json:"BillingLatitude"`
-	BillingLongitude  *float64           `json:"BillingLongitude"`
-	ShippingCity      *string            `json:"ShippingCity"`
-	ShippingCountry   *string            `json:"ShippingCountry"`
-	Rating            *string            `json:"Rating"`
-	Ownership         *string            `json:"Ownership"`
-	Sic               *string            `json:"Sic"`
-	TickerSymbol      *string            `json:"TickerSymbol"`
-	Site              *string            `json:"Site"`
-	CreatedDate       *sftype.DateTime   `json:"CreatedDate"`
-	LastModifiedDate  *sftype.DateTime   `json:"LastModifiedDate"`
-	SystemModstamp    *sftype.DateTime   `json:"SystemModstamp"`
-	LastActivityDate  *sftype.Date       `json:"LastActivityDate"`
-	IsDeleted         *bool              `json:"IsDeleted"`
-	ParentId          *string            `json:"ParentId"`
-	OwnerId           *string            `json:"OwnerId"`
-	Owner             *struct {
-		Attributes *sftype.Attributes `json:"attributes"`
-		Id         *string            `json:"Id"`
-		Name       *string            `json:"Name"`
-		Email      *string            `json:"Email"`
-	} `json:"Owner"`
-}
-
-type handPage struct {
-	TotalSize int           `json:"totalSize"`
-	Done      bool          `json:"done"`
-	Records   []handAccount `json:"records"`
-}
-
-const pageSize = 2000
+// pageSize is a full query page; the records are internal/benchdata's, the
+// same bytes the bench module decodes.
+const pageSize = benchdata.PageSize
 
 // decoders are the ways of reading a page that the benchmarks compare.
 func decoders(tb testing.TB) map[string]func([]byte) int {
@@ -123,7 +40,7 @@ func decoders(tb testing.TB) map[string]func([]byte) int {
 		},
 		// struct: encoding/json into hand-written structs, the limit.
 		"struct": func(page []byte) int {
-			var p handPage
+			var p benchdata.HandPage
 			if err := json.Unmarshal(page, &p); err != nil {
 				tb.Fatal(err)
 			}
@@ -148,7 +65,7 @@ func decoders(tb testing.TB) map[string]func([]byte) int {
 //
 //	go test -run XXX -bench DecodePage -benchmem ./sobjects
 func BenchmarkDecodePage(b *testing.B) {
-	page := benchPage(pageSize)
+	page := benchdata.Page(pageSize)
 	dec := decoders(b)
 	for _, name := range []string{"typed", "struct", "maps"} {
 		b.Run(name, func(b *testing.B) {
@@ -172,7 +89,7 @@ func BenchmarkDecodePage(b *testing.B) {
 //
 //	go test -run XXX -bench DecodeRatios -benchtime 40x ./sobjects
 func BenchmarkDecodeRatios(b *testing.B) {
-	page := benchPage(pageSize)
+	page := benchdata.Page(pageSize)
 	dec := decoders(b)
 	names := []string{"typed", "struct", "maps"}
 	took := map[string][]time.Duration{}
@@ -217,7 +134,7 @@ func BenchmarkDecodeRatios(b *testing.B) {
 //	go test -run XXX -bench Query200k -benchtime 1x ./sobjects
 func BenchmarkQuery200k(b *testing.B) {
 	const pages, total = 100, 100 * pageSize
-	records := benchRecords(pageSize) // shared by every page, read-only
+	records := benchdata.Records(pageSize) // shared by every page, read-only
 	c, mock := newClient(b)
 	pageResp := func(n int) *http.Response {
 		head := `{"totalSize":` + strconv.Itoa(total) + `,"done":true,`

@@ -1,50 +1,21 @@
 package fakeorg
 
-import (
-	"bytes"
-	"fmt"
-	"strconv"
+import "github.com/typedforce/typedforce/internal/benchdata"
+
+// The records the org serves are internal/benchdata's, shared with the
+// sobjects benchmarks.
+const (
+	// PageSize is the number of records of a full query page.
+	PageSize = benchdata.PageSize
+	// OwnerID is the id of the User that owns every Account of the fixture.
+	OwnerID = benchdata.OwnerID
 )
 
-// PageSize is the number of records of a full query page (the most a
-// Salesforce query page holds, with Sforce-Query-Options batchSize=2000).
-const PageSize = 2000
-
-// RecordID returns the id of the i-th Account of the fixture.
-func RecordID(i int) string { return fmt.Sprintf("001xx%010dAAA", i) }
-
-// OwnerID is the id of the User that owns every Account of the fixture.
-const OwnerID = "005xx000001Sv6eAAC"
-
-// Record returns the i-th Account as the REST API returns it in a query or
-// a GET: 31 fields besides attributes, datetimes in Salesforce's
-// "+0000" form, nulls, a date, numbers, a multi-line text with escapes, and
-// the parent Owner with three fields and its own attributes.
-func Record(i int) string {
-	id := RecordID(i)
-	return `{"attributes":{"type":"Account","url":"/services/data/v67.0/sobjects/Account/` + id + `"},` +
-		`"Id":"` + id + `","Name":"Account ` + strconv.Itoa(i) + ` Holdings","AccountNumber":"CD` + strconv.Itoa(100000+i) + `",` +
-		`"Type":"Customer - Direct","Industry":"Banking","AnnualRevenue":` + strconv.Itoa(1000*i) + `.0,"NumberOfEmployees":` + strconv.Itoa(i%5000) + `,` +
-		`"Phone":"(415) 555-` + fmt.Sprintf("%04d", i%10000) + `","Fax":null,"Website":"https://www.example.com/` + strconv.Itoa(i) + `",` +
-		`"Description":"A long-standing customer with several subsidiaries and a \"quoted\" nickname.\nSecond line.",` +
-		`"BillingStreet":"1 Market St\nSuite 300","BillingCity":"San Francisco","BillingState":"CA","BillingPostalCode":"94105",` +
-		`"BillingCountry":"USA","BillingLatitude":37.7936,"BillingLongitude":-122.3951,"ShippingCity":null,"ShippingCountry":null,` +
-		`"Rating":"Hot","Ownership":"Public","Sic":"6021","TickerSymbol":null,"Site":null,` +
-		`"CreatedDate":"2013-05-20T20:49:32.000+0000","LastModifiedDate":"2024-01-31T12:00:00.000+0000","SystemModstamp":"2024-01-31T12:00:01.000+0000",` +
-		`"LastActivityDate":"2024-01-30","IsDeleted":false,"ParentId":null,"OwnerId":"` + OwnerID + `",` +
-		`"Owner":{"attributes":{"type":"User","url":"/services/data/v67.0/sobjects/User/` + OwnerID + `"},"Id":"` + OwnerID + `","Name":"Ada Admin","Email":"ada@example.com"}}`
-}
-
-// Records returns the JSON array of records 0 to n-1.
-func Records(n int) []byte {
-	var b bytes.Buffer
-	b.WriteByte('[')
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(Record(i))
-	}
-	b.WriteByte(']')
-	return b.Bytes()
-}
+var (
+	// RecordID returns the id of the i-th Account of the fixture.
+	RecordID = benchdata.RecordID
+	// Record returns the i-th Account as the REST API returns it.
+	Record = benchdata.Record
+	// Records returns the JSON array of records 0 to n-1.
+	Records = benchdata.Records
+)

@@ -3,67 +3,17 @@ package peers
 import (
 	"strconv"
 
-	"github.com/typedforce/typedforce/sobjects/sftype"
+	"github.com/typedforce/typedforce/internal/benchdata"
 )
 
-// HandAccount is what a careful hand-written client declares for the
-// fields the fixture's records carry (fakeorg.Record), no more and no
-// less: every field a pointer (so that null stays apart from a zero), the
-// datetimes and the date in Salesforce value types (time.Time rejects
-// "+0000"), and the parent Owner with exactly the fields the payload has.
-// Decoded with encoding/json it is the limit the typed decode is held to.
-type HandAccount struct {
-	Attributes        *sftype.Attributes `json:"attributes"`
-	Id                *string            `json:"Id"`
-	Name              *string            `json:"Name"`
-	AccountNumber     *string            `json:"AccountNumber"`
-	Type              *string            `json:"Type"`
-	Industry          *string            `json:"Industry"`
-	AnnualRevenue     *float64           `json:"AnnualRevenue"`
-	NumberOfEmployees *int               `json:"NumberOfEmployees"`
-	Phone             *string            `json:"Phone"`
-	Fax               *string            `json:"Fax"`
-	Website           *string            `json:"Website"`
-	Description       *string            `json:"Description"`
-	BillingStreet     *string            `json:"BillingStreet"`
-	BillingCity       *string            `json:"BillingCity"`
-	BillingState      *string            `json:"BillingState"`
-	BillingPostalCode *string            `json:"BillingPostalCode"`
-	BillingCountry    *string            `json:"BillingCountry"`
-	BillingLatitude   *float64           `json:"BillingLatitude"`
-	BillingLongitude  *float64           `json:"BillingLongitude"`
-	ShippingCity      *string            `json:"ShippingCity"`
-	ShippingCountry   *string            `json:"ShippingCountry"`
-	Rating            *string            `json:"Rating"`
-	Ownership         *string            `json:"Ownership"`
-	Sic               *string            `json:"Sic"`
-	TickerSymbol      *string            `json:"TickerSymbol"`
-	Site              *string            `json:"Site"`
-	CreatedDate       *sftype.DateTime   `json:"CreatedDate"`
-	LastModifiedDate  *sftype.DateTime   `json:"LastModifiedDate"`
-	SystemModstamp    *sftype.DateTime   `json:"SystemModstamp"`
-	LastActivityDate  *sftype.Date       `json:"LastActivityDate"`
-	IsDeleted         *bool              `json:"IsDeleted"`
-	ParentId          *string            `json:"ParentId"`
-	OwnerId           *string            `json:"OwnerId"`
-	Owner             *HandOwner         `json:"Owner"`
-}
-
-// HandOwner is the Owner of [HandAccount]: the fields the payload has.
-type HandOwner struct {
-	Attributes *sftype.Attributes `json:"attributes"`
-	Id         *string            `json:"Id"`
-	Name       *string            `json:"Name"`
-	Email      *string            `json:"Email"`
-}
-
-// HandPage is a query page of [HandAccount] records.
-type HandPage struct {
-	TotalSize      int           `json:"totalSize"`
-	Done           bool          `json:"done"`
-	NextRecordsURL string        `json:"nextRecordsUrl"`
-	Records        []HandAccount `json:"records"`
-}
+// HandAccount, HandOwner and HandPage are the hand-written structs the
+// typed decode is held to (internal/benchdata, shared with the sobjects
+// benchmarks).
+type (
+	HandAccount = benchdata.HandAccount
+	HandOwner   = benchdata.HandOwner
+	HandPage    = benchdata.HandPage
+)
 
 // HandUpdate is the body of the PATCH every contestant sends.
 type HandUpdate struct {
