@@ -387,21 +387,27 @@ func Typedforce(_ context.Context, org *fakeorg.Org, refreshToken string) (*Cont
 			return err
 		},
 		Patch: func(ctx context.Context, id string) error { return sobjects.Update(ctx, c, id, upd) },
-		Query: func(ctx context.Context, soql string) (int, error) {
-			n := 0
-			for rec, err := range sobjects.Query[gen.Account](ctx, c, soql) {
-				if err != nil {
-					return n, err
-				}
-				if rec.Owner == nil {
-					return n, errors.New("record without its Owner")
-				}
-				n++
-			}
-			return n, nil
-		},
+		Query: typedQuery(c, func(a *gen.Account) bool { return a.Owner != nil }),
 		Close: hc.CloseIdleConnections,
 	}, nil
+}
+
+// typedQuery runs a query through typedforce's iterator into T and counts
+// the records, each of which must have its Owner.
+func typedQuery[T any](c *sobjects.Client, hasOwner func(*T) bool) func(context.Context, string) (int, error) {
+	return func(ctx context.Context, soql string) (int, error) {
+		n := 0
+		for rec, err := range sobjects.Query[T](ctx, c, soql) {
+			if err != nil {
+				return n, err
+			}
+			if !hasOwner(&rec) {
+				return n, errors.New("record without its Owner")
+			}
+			n++
+		}
+		return n, nil
+	}
 }
 
 // TypedforceHand is typedforce's query iterator into [HandAccount]
@@ -415,19 +421,7 @@ func TypedforceHand(_ context.Context, org *fakeorg.Org, refreshToken string) (*
 	}
 	return &Contestant{
 		Name: "typedforce+HandAccount",
-		Query: func(ctx context.Context, soql string) (int, error) {
-			n := 0
-			for rec, err := range sobjects.Query[HandAccount](ctx, c, soql) {
-				if err != nil {
-					return n, err
-				}
-				if rec.Owner == nil {
-					return n, errors.New("record without its Owner")
-				}
-				n++
-			}
-			return n, nil
-		},
+		Query: typedQuery(c, func(a *HandAccount) bool { return a.Owner != nil }),
 		Close: hc.CloseIdleConnections,
 	}, nil
 }
