@@ -420,7 +420,7 @@ func TypedforceHand(_ context.Context, org *fakeorg.Org, refreshToken string) (*
 		return nil, err
 	}
 	return &Contestant{
-		Name: "typedforce+HandAccount",
+		Name:  "typedforce+HandAccount",
 		Query: typedQuery(c, func(a *HandAccount) bool { return a.Owner != nil }),
 		Close: hc.CloseIdleConnections,
 	}, nil
