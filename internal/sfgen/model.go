@@ -252,7 +252,9 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 }
 
 func checkOverride(what, name string, s *naming.Scope) error {
-	if naming.APIBase(name) != name || strings.ContainsAny(name, "_") {
+	// APIBase keeps only letters and digits and upper-cases the first one:
+	// a name it leaves alone is a valid override.
+	if naming.APIBase(name) != name {
 		return fmt.Errorf("name override for %s: %q must be letters and digits starting with an upper-case letter", what, name)
 	}
 	if s.Taken(name) {

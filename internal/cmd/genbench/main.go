@@ -27,23 +27,15 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the work folder")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the generate step to `file`")
 	flag.Parse()
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "genbench:", err)
-			os.Exit(1)
-		}
-		profile = f
-	}
-	if err := run(*objects, *fields, *keep); err != nil {
+	if err := run(*objects, *fields, *keep, *cpuprofile); err != nil {
 		fmt.Fprintln(os.Stderr, "genbench:", err)
 		os.Exit(1)
 	}
 }
 
-var profile *os.File
-
-func run(objects, fields int, keep bool) error {
+// run measures; with a non-empty profile it also writes a CPU profile of
+// one more, in-process run of the generator to that file.
+func run(objects, fields int, keep bool, profile string) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -78,10 +70,15 @@ func run(objects, fields int, keep bool) error {
 	}
 	genSeconds := time.Since(start).Seconds()
 	genRSS := gen.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
-	if profile != nil {
+	if profile != "" {
 		// A profile of the same run in this process, for finding hot spots.
-		pprof.StartCPUProfile(profile)
-		_, err := sfgen.Run(cfg)
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		_, err = sfgen.Run(cfg)
 		pprof.StopCPUProfile()
 		if err != nil {
 			return err
