@@ -4,129 +4,8 @@ package gen
 
 import (
 	"github.com/oapi-codegen/nullable"
+	"github.com/typedforce/typedforce/gen/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
-)
-
-// Defines values for AccountAccountSourceValue.
-const (
-	AccountAccountSourceValueOther           AccountAccountSourceValue = "Other"
-	AccountAccountSourceValuePartnerReferral AccountAccountSourceValue = "Partner Referral"
-	AccountAccountSourceValuePhoneInquiry    AccountAccountSourceValue = "Phone Inquiry"
-	AccountAccountSourceValuePurchasedList   AccountAccountSourceValue = "Purchased List"
-	AccountAccountSourceValueWeb             AccountAccountSourceValue = "Web"
-)
-
-// Defines values for AccountActiveCValue.
-const (
-	AccountActiveCValueNo  AccountActiveCValue = "No"
-	AccountActiveCValueYes AccountActiveCValue = "Yes"
-)
-
-// Defines values for AccountBillingGeocodeAccuracyValue.
-const (
-	AccountBillingGeocodeAccuracyValueAddress      AccountBillingGeocodeAccuracyValue = "Address"
-	AccountBillingGeocodeAccuracyValueBlock        AccountBillingGeocodeAccuracyValue = "Block"
-	AccountBillingGeocodeAccuracyValueCity         AccountBillingGeocodeAccuracyValue = "City"
-	AccountBillingGeocodeAccuracyValueCounty       AccountBillingGeocodeAccuracyValue = "County"
-	AccountBillingGeocodeAccuracyValueExtendedZip  AccountBillingGeocodeAccuracyValue = "ExtendedZip"
-	AccountBillingGeocodeAccuracyValueNearAddress  AccountBillingGeocodeAccuracyValue = "NearAddress"
-	AccountBillingGeocodeAccuracyValueNeighborhood AccountBillingGeocodeAccuracyValue = "Neighborhood"
-	AccountBillingGeocodeAccuracyValueState        AccountBillingGeocodeAccuracyValue = "State"
-	AccountBillingGeocodeAccuracyValueStreet       AccountBillingGeocodeAccuracyValue = "Street"
-	AccountBillingGeocodeAccuracyValueUnknown      AccountBillingGeocodeAccuracyValue = "Unknown"
-	AccountBillingGeocodeAccuracyValueZip          AccountBillingGeocodeAccuracyValue = "Zip"
-)
-
-// Defines values for AccountCustomerPriorityCValue.
-const (
-	AccountCustomerPriorityCValueHigh   AccountCustomerPriorityCValue = "High"
-	AccountCustomerPriorityCValueLow    AccountCustomerPriorityCValue = "Low"
-	AccountCustomerPriorityCValueMedium AccountCustomerPriorityCValue = "Medium"
-)
-
-// Defines values for AccountIndustryValue.
-const (
-	AccountIndustryValueAgriculture        AccountIndustryValue = "Agriculture"
-	AccountIndustryValueApparel            AccountIndustryValue = "Apparel"
-	AccountIndustryValueBanking            AccountIndustryValue = "Banking"
-	AccountIndustryValueBiotechnology      AccountIndustryValue = "Biotechnology"
-	AccountIndustryValueChemicals          AccountIndustryValue = "Chemicals"
-	AccountIndustryValueCommunications     AccountIndustryValue = "Communications"
-	AccountIndustryValueConstruction       AccountIndustryValue = "Construction"
-	AccountIndustryValueConsulting         AccountIndustryValue = "Consulting"
-	AccountIndustryValueEducation          AccountIndustryValue = "Education"
-	AccountIndustryValueElectronics        AccountIndustryValue = "Electronics"
-	AccountIndustryValueEnergy             AccountIndustryValue = "Energy"
-	AccountIndustryValueEngineering        AccountIndustryValue = "Engineering"
-	AccountIndustryValueEntertainment      AccountIndustryValue = "Entertainment"
-	AccountIndustryValueEnvironmental      AccountIndustryValue = "Environmental"
-	AccountIndustryValueFinance            AccountIndustryValue = "Finance"
-	AccountIndustryValueFoodBeverage       AccountIndustryValue = "Food & Beverage"
-	AccountIndustryValueGovernment         AccountIndustryValue = "Government"
-	AccountIndustryValueHealthcare         AccountIndustryValue = "Healthcare"
-	AccountIndustryValueHospitality        AccountIndustryValue = "Hospitality"
-	AccountIndustryValueInsurance          AccountIndustryValue = "Insurance"
-	AccountIndustryValueMachinery          AccountIndustryValue = "Machinery"
-	AccountIndustryValueManufacturing      AccountIndustryValue = "Manufacturing"
-	AccountIndustryValueMedia              AccountIndustryValue = "Media"
-	AccountIndustryValueNotForProfit       AccountIndustryValue = "Not For Profit"
-	AccountIndustryValueOther              AccountIndustryValue = "Other"
-	AccountIndustryValueRecreation         AccountIndustryValue = "Recreation"
-	AccountIndustryValueRetail             AccountIndustryValue = "Retail"
-	AccountIndustryValueShipping           AccountIndustryValue = "Shipping"
-	AccountIndustryValueTechnology         AccountIndustryValue = "Technology"
-	AccountIndustryValueTelecommunications AccountIndustryValue = "Telecommunications"
-	AccountIndustryValueTransportation     AccountIndustryValue = "Transportation"
-	AccountIndustryValueUtilities          AccountIndustryValue = "Utilities"
-)
-
-// Defines values for AccountOwnershipValue.
-const (
-	AccountOwnershipValueOther      AccountOwnershipValue = "Other"
-	AccountOwnershipValuePrivate    AccountOwnershipValue = "Private"
-	AccountOwnershipValuePublic     AccountOwnershipValue = "Public"
-	AccountOwnershipValueSubsidiary AccountOwnershipValue = "Subsidiary"
-)
-
-// Defines values for AccountRatingValue.
-const (
-	AccountRatingValueCold AccountRatingValue = "Cold"
-	AccountRatingValueHot  AccountRatingValue = "Hot"
-	AccountRatingValueWarm AccountRatingValue = "Warm"
-)
-
-// Defines values for AccountSLACValue.
-const (
-	AccountSLACValueBronze   AccountSLACValue = "Bronze"
-	AccountSLACValueGold     AccountSLACValue = "Gold"
-	AccountSLACValuePlatinum AccountSLACValue = "Platinum"
-	AccountSLACValueSilver   AccountSLACValue = "Silver"
-)
-
-// Defines values for AccountShippingGeocodeAccuracyValue.
-const (
-	AccountShippingGeocodeAccuracyValueAddress      AccountShippingGeocodeAccuracyValue = "Address"
-	AccountShippingGeocodeAccuracyValueBlock        AccountShippingGeocodeAccuracyValue = "Block"
-	AccountShippingGeocodeAccuracyValueCity         AccountShippingGeocodeAccuracyValue = "City"
-	AccountShippingGeocodeAccuracyValueCounty       AccountShippingGeocodeAccuracyValue = "County"
-	AccountShippingGeocodeAccuracyValueExtendedZip  AccountShippingGeocodeAccuracyValue = "ExtendedZip"
-	AccountShippingGeocodeAccuracyValueNearAddress  AccountShippingGeocodeAccuracyValue = "NearAddress"
-	AccountShippingGeocodeAccuracyValueNeighborhood AccountShippingGeocodeAccuracyValue = "Neighborhood"
-	AccountShippingGeocodeAccuracyValueState        AccountShippingGeocodeAccuracyValue = "State"
-	AccountShippingGeocodeAccuracyValueStreet       AccountShippingGeocodeAccuracyValue = "Street"
-	AccountShippingGeocodeAccuracyValueUnknown      AccountShippingGeocodeAccuracyValue = "Unknown"
-	AccountShippingGeocodeAccuracyValueZip          AccountShippingGeocodeAccuracyValue = "Zip"
-)
-
-// Defines values for AccountTypeValue.
-const (
-	AccountTypeValueChannelPartnerReseller AccountTypeValue = "Channel Partner / Reseller"
-	AccountTypeValueCustomerChannel        AccountTypeValue = "Customer - Channel"
-	AccountTypeValueCustomerDirect         AccountTypeValue = "Customer - Direct"
-	AccountTypeValueInstallationPartner    AccountTypeValue = "Installation Partner"
-	AccountTypeValueOther                  AccountTypeValue = "Other"
-	AccountTypeValueProspect               AccountTypeValue = "Prospect"
-	AccountTypeValueTechnologyPartner      AccountTypeValue = "Technology Partner"
 )
 
 // Account is the read shape of Account records (Account), as Salesforce returns them: every field, nil when absent or null.
@@ -333,14 +212,20 @@ type Account struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Account"`
 }
 
-// AccountAccountSourceValue is a value of Account, an open picklist: other values are accepted too.
-type AccountAccountSourceValue string
+// AccountAccountSourceValue is a value of Account.AccountSource, an open picklist: other values are accepted too.
+//
+// Its values are the AccountAccountSourceValue* constants of package picklists.
+type AccountAccountSourceValue = picklisttypes.AccountAccountSourceValue
 
-// AccountActiveCValue is a value of Account, an open picklist: other values are accepted too.
-type AccountActiveCValue string
+// AccountActiveCValue is a value of Account.Active__c, an open picklist: other values are accepted too.
+//
+// Its values are the AccountActiveCValue* constants of package picklists.
+type AccountActiveCValue = picklisttypes.AccountActiveCValue
 
-// AccountBillingGeocodeAccuracyValue is a value of Account, a restricted picklist: Salesforce accepts no other value.
-type AccountBillingGeocodeAccuracyValue string
+// AccountBillingGeocodeAccuracyValue is a value of Account.BillingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the AccountBillingGeocodeAccuracyValue* constants of package picklists.
+type AccountBillingGeocodeAccuracyValue = picklisttypes.AccountBillingGeocodeAccuracyValue
 
 // AccountCreate holds the fields of a new Account record (Account): createable fields only; unset fields are not sent.
 type AccountCreate struct {
@@ -471,26 +356,40 @@ type AccountCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Account"`
 }
 
-// AccountCustomerPriorityCValue is a value of Account, an open picklist: other values are accepted too.
-type AccountCustomerPriorityCValue string
+// AccountCustomerPriorityCValue is a value of Account.CustomerPriority__c, an open picklist: other values are accepted too.
+//
+// Its values are the AccountCustomerPriorityCValue* constants of package picklists.
+type AccountCustomerPriorityCValue = picklisttypes.AccountCustomerPriorityCValue
 
-// AccountIndustryValue is a value of Account, an open picklist: other values are accepted too.
-type AccountIndustryValue string
+// AccountIndustryValue is a value of Account.Industry, an open picklist: other values are accepted too.
+//
+// Its values are the AccountIndustryValue* constants of package picklists.
+type AccountIndustryValue = picklisttypes.AccountIndustryValue
 
-// AccountOwnershipValue is a value of Account, an open picklist: other values are accepted too.
-type AccountOwnershipValue string
+// AccountOwnershipValue is a value of Account.Ownership, an open picklist: other values are accepted too.
+//
+// Its values are the AccountOwnershipValue* constants of package picklists.
+type AccountOwnershipValue = picklisttypes.AccountOwnershipValue
 
-// AccountRatingValue is a value of Account, an open picklist: other values are accepted too.
-type AccountRatingValue string
+// AccountRatingValue is a value of Account.Rating, an open picklist: other values are accepted too.
+//
+// Its values are the AccountRatingValue* constants of package picklists.
+type AccountRatingValue = picklisttypes.AccountRatingValue
 
-// AccountSLACValue is a value of Account, an open picklist: other values are accepted too.
-type AccountSLACValue string
+// AccountSLACValue is a value of Account.SLA__c, an open picklist: other values are accepted too.
+//
+// Its values are the AccountSLACValue* constants of package picklists.
+type AccountSLACValue = picklisttypes.AccountSLACValue
 
-// AccountShippingGeocodeAccuracyValue is a value of Account, a restricted picklist: Salesforce accepts no other value.
-type AccountShippingGeocodeAccuracyValue string
+// AccountShippingGeocodeAccuracyValue is a value of Account.ShippingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the AccountShippingGeocodeAccuracyValue* constants of package picklists.
+type AccountShippingGeocodeAccuracyValue = picklisttypes.AccountShippingGeocodeAccuracyValue
 
-// AccountTypeValue is a value of Account, an open picklist: other values are accepted too.
-type AccountTypeValue string
+// AccountTypeValue is a value of Account.Type, an open picklist: other values are accepted too.
+//
+// Its values are the AccountTypeValue* constants of package picklists.
+type AccountTypeValue = picklisttypes.AccountTypeValue
 
 // AccountUpdate holds the changes to a Account record (Account): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type AccountUpdate struct {

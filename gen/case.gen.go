@@ -4,68 +4,8 @@ package gen
 
 import (
 	"github.com/oapi-codegen/nullable"
+	"github.com/typedforce/typedforce/gen/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
-)
-
-// Defines values for CaseOriginValue.
-const (
-	CaseOriginValueEmail CaseOriginValue = "Email"
-	CaseOriginValuePhone CaseOriginValue = "Phone"
-	CaseOriginValueWeb   CaseOriginValue = "Web"
-)
-
-// Defines values for CasePriorityValue.
-const (
-	CasePriorityValueHigh   CasePriorityValue = "High"
-	CasePriorityValueLow    CasePriorityValue = "Low"
-	CasePriorityValueMedium CasePriorityValue = "Medium"
-)
-
-// Defines values for CaseProductCValue.
-const (
-	CaseProductCValueGC1020 CaseProductCValue = "GC1020"
-	CaseProductCValueGC1040 CaseProductCValue = "GC1040"
-	CaseProductCValueGC1060 CaseProductCValue = "GC1060"
-	CaseProductCValueGC3020 CaseProductCValue = "GC3020"
-	CaseProductCValueGC3040 CaseProductCValue = "GC3040"
-	CaseProductCValueGC3060 CaseProductCValue = "GC3060"
-	CaseProductCValueGC5020 CaseProductCValue = "GC5020"
-	CaseProductCValueGC5040 CaseProductCValue = "GC5040"
-	CaseProductCValueGC5060 CaseProductCValue = "GC5060"
-)
-
-// Defines values for CaseReasonValue.
-const (
-	CaseReasonValueBreakdown           CaseReasonValue = "Breakdown"
-	CaseReasonValueEquipmentComplexity CaseReasonValue = "Equipment Complexity"
-	CaseReasonValueEquipmentDesign     CaseReasonValue = "Equipment Design"
-	CaseReasonValueFeedback            CaseReasonValue = "Feedback"
-	CaseReasonValueInstallation        CaseReasonValue = "Installation"
-	CaseReasonValueOther               CaseReasonValue = "Other"
-	CaseReasonValuePerformance         CaseReasonValue = "Performance"
-)
-
-// Defines values for CaseSLAViolationCValue.
-const (
-	CaseSLAViolationCValueNo  CaseSLAViolationCValue = "No"
-	CaseSLAViolationCValueYes CaseSLAViolationCValue = "Yes"
-)
-
-// Defines values for CaseStatusValue.
-const (
-	CaseStatusValueClosed    CaseStatusValue = "Closed"
-	CaseStatusValueEscalated CaseStatusValue = "Escalated"
-	CaseStatusValueNew       CaseStatusValue = "New"
-	CaseStatusValueWorking   CaseStatusValue = "Working"
-)
-
-// Defines values for CaseTypeValue.
-const (
-	CaseTypeValueElectrical CaseTypeValue = "Electrical"
-	CaseTypeValueElectronic CaseTypeValue = "Electronic"
-	CaseTypeValueMechanical CaseTypeValue = "Mechanical"
-	CaseTypeValueOther      CaseTypeValue = "Other"
-	CaseTypeValueStructural CaseTypeValue = "Structural"
 )
 
 // Case is the read shape of Case records (Case), as Salesforce returns them: every field, nil when absent or null.
@@ -284,26 +224,40 @@ type CaseCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Case"`
 }
 
-// CaseOriginValue is a value of Case, an open picklist: other values are accepted too.
-type CaseOriginValue string
+// CaseOriginValue is a value of Case.Origin, an open picklist: other values are accepted too.
+//
+// Its values are the CaseOriginValue* constants of package picklists.
+type CaseOriginValue = picklisttypes.CaseOriginValue
 
-// CasePriorityValue is a value of Case, an open picklist: other values are accepted too.
-type CasePriorityValue string
+// CasePriorityValue is a value of Case.Priority, an open picklist: other values are accepted too.
+//
+// Its values are the CasePriorityValue* constants of package picklists.
+type CasePriorityValue = picklisttypes.CasePriorityValue
 
-// CaseProductCValue is a value of Case, an open picklist: other values are accepted too.
-type CaseProductCValue string
+// CaseProductCValue is a value of Case.Product__c, an open picklist: other values are accepted too.
+//
+// Its values are the CaseProductCValue* constants of package picklists.
+type CaseProductCValue = picklisttypes.CaseProductCValue
 
-// CaseReasonValue is a value of Case, an open picklist: other values are accepted too.
-type CaseReasonValue string
+// CaseReasonValue is a value of Case.Reason, an open picklist: other values are accepted too.
+//
+// Its values are the CaseReasonValue* constants of package picklists.
+type CaseReasonValue = picklisttypes.CaseReasonValue
 
-// CaseSLAViolationCValue is a value of Case, an open picklist: other values are accepted too.
-type CaseSLAViolationCValue string
+// CaseSLAViolationCValue is a value of Case.SLAViolation__c, an open picklist: other values are accepted too.
+//
+// Its values are the CaseSLAViolationCValue* constants of package picklists.
+type CaseSLAViolationCValue = picklisttypes.CaseSLAViolationCValue
 
-// CaseStatusValue is a value of Case, an open picklist: other values are accepted too.
-type CaseStatusValue string
+// CaseStatusValue is a value of Case.Status, an open picklist: other values are accepted too.
+//
+// Its values are the CaseStatusValue* constants of package picklists.
+type CaseStatusValue = picklisttypes.CaseStatusValue
 
-// CaseTypeValue is a value of Case, an open picklist: other values are accepted too.
-type CaseTypeValue string
+// CaseTypeValue is a value of Case.Type, an open picklist: other values are accepted too.
+//
+// Its values are the CaseTypeValue* constants of package picklists.
+type CaseTypeValue = picklisttypes.CaseTypeValue
 
 // CaseUpdate holds the changes to a Case record (Case): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type CaseUpdate struct {

@@ -4,48 +4,8 @@ package gen
 
 import (
 	"github.com/oapi-codegen/nullable"
+	"github.com/typedforce/typedforce/gen/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
-)
-
-// Defines values for ContactLeadSourceValue.
-const (
-	ContactLeadSourceValueOther           ContactLeadSourceValue = "Other"
-	ContactLeadSourceValuePartnerReferral ContactLeadSourceValue = "Partner Referral"
-	ContactLeadSourceValuePhoneInquiry    ContactLeadSourceValue = "Phone Inquiry"
-	ContactLeadSourceValuePurchasedList   ContactLeadSourceValue = "Purchased List"
-	ContactLeadSourceValueWeb             ContactLeadSourceValue = "Web"
-)
-
-// Defines values for ContactLevelCValue.
-const (
-	ContactLevelCValuePrimary   ContactLevelCValue = "Primary"
-	ContactLevelCValueSecondary ContactLevelCValue = "Secondary"
-	ContactLevelCValueTertiary  ContactLevelCValue = "Tertiary"
-)
-
-// Defines values for ContactMailingGeocodeAccuracyValue.
-const (
-	ContactMailingGeocodeAccuracyValueAddress      ContactMailingGeocodeAccuracyValue = "Address"
-	ContactMailingGeocodeAccuracyValueBlock        ContactMailingGeocodeAccuracyValue = "Block"
-	ContactMailingGeocodeAccuracyValueCity         ContactMailingGeocodeAccuracyValue = "City"
-	ContactMailingGeocodeAccuracyValueCounty       ContactMailingGeocodeAccuracyValue = "County"
-	ContactMailingGeocodeAccuracyValueExtendedZip  ContactMailingGeocodeAccuracyValue = "ExtendedZip"
-	ContactMailingGeocodeAccuracyValueNearAddress  ContactMailingGeocodeAccuracyValue = "NearAddress"
-	ContactMailingGeocodeAccuracyValueNeighborhood ContactMailingGeocodeAccuracyValue = "Neighborhood"
-	ContactMailingGeocodeAccuracyValueState        ContactMailingGeocodeAccuracyValue = "State"
-	ContactMailingGeocodeAccuracyValueStreet       ContactMailingGeocodeAccuracyValue = "Street"
-	ContactMailingGeocodeAccuracyValueUnknown      ContactMailingGeocodeAccuracyValue = "Unknown"
-	ContactMailingGeocodeAccuracyValueZip          ContactMailingGeocodeAccuracyValue = "Zip"
-)
-
-// Defines values for ContactSalutationValue.
-const (
-	ContactSalutationValueDr   ContactSalutationValue = "Dr."
-	ContactSalutationValueMr   ContactSalutationValue = "Mr."
-	ContactSalutationValueMrs  ContactSalutationValue = "Mrs."
-	ContactSalutationValueMs   ContactSalutationValue = "Ms."
-	ContactSalutationValueMx   ContactSalutationValue = "Mx."
-	ContactSalutationValueProf ContactSalutationValue = "Prof."
 )
 
 // Contact is the read shape of Contact records (Contact), as Salesforce returns them: every field, nil when absent or null.
@@ -324,17 +284,25 @@ type ContactCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Contact"`
 }
 
-// ContactLeadSourceValue is a value of Contact, an open picklist: other values are accepted too.
-type ContactLeadSourceValue string
+// ContactLeadSourceValue is a value of Contact.LeadSource, an open picklist: other values are accepted too.
+//
+// Its values are the ContactLeadSourceValue* constants of package picklists.
+type ContactLeadSourceValue = picklisttypes.ContactLeadSourceValue
 
-// ContactLevelCValue is a value of Contact, an open picklist: other values are accepted too.
-type ContactLevelCValue string
+// ContactLevelCValue is a value of Contact.Level__c, an open picklist: other values are accepted too.
+//
+// Its values are the ContactLevelCValue* constants of package picklists.
+type ContactLevelCValue = picklisttypes.ContactLevelCValue
 
-// ContactMailingGeocodeAccuracyValue is a value of Contact, a restricted picklist: Salesforce accepts no other value.
-type ContactMailingGeocodeAccuracyValue string
+// ContactMailingGeocodeAccuracyValue is a value of Contact.MailingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the ContactMailingGeocodeAccuracyValue* constants of package picklists.
+type ContactMailingGeocodeAccuracyValue = picklisttypes.ContactMailingGeocodeAccuracyValue
 
-// ContactSalutationValue is a value of Contact, an open picklist: other values are accepted too.
-type ContactSalutationValue string
+// ContactSalutationValue is a value of Contact.Salutation, an open picklist: other values are accepted too.
+//
+// Its values are the ContactSalutationValue* constants of package picklists.
+type ContactSalutationValue = picklisttypes.ContactSalutationValue
 
 // ContactUpdate holds the changes to a Contact record (Contact): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type ContactUpdate struct {

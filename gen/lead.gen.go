@@ -4,99 +4,8 @@ package gen
 
 import (
 	"github.com/oapi-codegen/nullable"
+	"github.com/typedforce/typedforce/gen/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
-)
-
-// Defines values for LeadGeocodeAccuracyValue.
-const (
-	LeadGeocodeAccuracyValueAddress      LeadGeocodeAccuracyValue = "Address"
-	LeadGeocodeAccuracyValueBlock        LeadGeocodeAccuracyValue = "Block"
-	LeadGeocodeAccuracyValueCity         LeadGeocodeAccuracyValue = "City"
-	LeadGeocodeAccuracyValueCounty       LeadGeocodeAccuracyValue = "County"
-	LeadGeocodeAccuracyValueExtendedZip  LeadGeocodeAccuracyValue = "ExtendedZip"
-	LeadGeocodeAccuracyValueNearAddress  LeadGeocodeAccuracyValue = "NearAddress"
-	LeadGeocodeAccuracyValueNeighborhood LeadGeocodeAccuracyValue = "Neighborhood"
-	LeadGeocodeAccuracyValueState        LeadGeocodeAccuracyValue = "State"
-	LeadGeocodeAccuracyValueStreet       LeadGeocodeAccuracyValue = "Street"
-	LeadGeocodeAccuracyValueUnknown      LeadGeocodeAccuracyValue = "Unknown"
-	LeadGeocodeAccuracyValueZip          LeadGeocodeAccuracyValue = "Zip"
-)
-
-// Defines values for LeadIndustryValue.
-const (
-	LeadIndustryValueAgriculture        LeadIndustryValue = "Agriculture"
-	LeadIndustryValueApparel            LeadIndustryValue = "Apparel"
-	LeadIndustryValueBanking            LeadIndustryValue = "Banking"
-	LeadIndustryValueBiotechnology      LeadIndustryValue = "Biotechnology"
-	LeadIndustryValueChemicals          LeadIndustryValue = "Chemicals"
-	LeadIndustryValueCommunications     LeadIndustryValue = "Communications"
-	LeadIndustryValueConstruction       LeadIndustryValue = "Construction"
-	LeadIndustryValueConsulting         LeadIndustryValue = "Consulting"
-	LeadIndustryValueEducation          LeadIndustryValue = "Education"
-	LeadIndustryValueElectronics        LeadIndustryValue = "Electronics"
-	LeadIndustryValueEnergy             LeadIndustryValue = "Energy"
-	LeadIndustryValueEngineering        LeadIndustryValue = "Engineering"
-	LeadIndustryValueEntertainment      LeadIndustryValue = "Entertainment"
-	LeadIndustryValueEnvironmental      LeadIndustryValue = "Environmental"
-	LeadIndustryValueFinance            LeadIndustryValue = "Finance"
-	LeadIndustryValueFoodBeverage       LeadIndustryValue = "Food & Beverage"
-	LeadIndustryValueGovernment         LeadIndustryValue = "Government"
-	LeadIndustryValueHealthcare         LeadIndustryValue = "Healthcare"
-	LeadIndustryValueHospitality        LeadIndustryValue = "Hospitality"
-	LeadIndustryValueInsurance          LeadIndustryValue = "Insurance"
-	LeadIndustryValueMachinery          LeadIndustryValue = "Machinery"
-	LeadIndustryValueManufacturing      LeadIndustryValue = "Manufacturing"
-	LeadIndustryValueMedia              LeadIndustryValue = "Media"
-	LeadIndustryValueNotForProfit       LeadIndustryValue = "Not For Profit"
-	LeadIndustryValueOther              LeadIndustryValue = "Other"
-	LeadIndustryValueRecreation         LeadIndustryValue = "Recreation"
-	LeadIndustryValueRetail             LeadIndustryValue = "Retail"
-	LeadIndustryValueShipping           LeadIndustryValue = "Shipping"
-	LeadIndustryValueTechnology         LeadIndustryValue = "Technology"
-	LeadIndustryValueTelecommunications LeadIndustryValue = "Telecommunications"
-	LeadIndustryValueTransportation     LeadIndustryValue = "Transportation"
-	LeadIndustryValueUtilities          LeadIndustryValue = "Utilities"
-)
-
-// Defines values for LeadLeadSourceValue.
-const (
-	LeadLeadSourceValueOther           LeadLeadSourceValue = "Other"
-	LeadLeadSourceValuePartnerReferral LeadLeadSourceValue = "Partner Referral"
-	LeadLeadSourceValuePhoneInquiry    LeadLeadSourceValue = "Phone Inquiry"
-	LeadLeadSourceValuePurchasedList   LeadLeadSourceValue = "Purchased List"
-	LeadLeadSourceValueWeb             LeadLeadSourceValue = "Web"
-)
-
-// Defines values for LeadProductInterestCValue.
-const (
-	LeadProductInterestCValueGC1000Series LeadProductInterestCValue = "GC1000 series"
-	LeadProductInterestCValueGC3000Series LeadProductInterestCValue = "GC3000 series"
-	LeadProductInterestCValueGC5000Series LeadProductInterestCValue = "GC5000 series"
-)
-
-// Defines values for LeadRatingValue.
-const (
-	LeadRatingValueCold LeadRatingValue = "Cold"
-	LeadRatingValueHot  LeadRatingValue = "Hot"
-	LeadRatingValueWarm LeadRatingValue = "Warm"
-)
-
-// Defines values for LeadSalutationValue.
-const (
-	LeadSalutationValueDr   LeadSalutationValue = "Dr."
-	LeadSalutationValueMr   LeadSalutationValue = "Mr."
-	LeadSalutationValueMrs  LeadSalutationValue = "Mrs."
-	LeadSalutationValueMs   LeadSalutationValue = "Ms."
-	LeadSalutationValueMx   LeadSalutationValue = "Mx."
-	LeadSalutationValueProf LeadSalutationValue = "Prof."
-)
-
-// Defines values for LeadStatusValue.
-const (
-	LeadStatusValueClosedConverted    LeadStatusValue = "Closed - Converted"
-	LeadStatusValueClosedNotConverted LeadStatusValue = "Closed - Not Converted"
-	LeadStatusValueOpenNotContacted   LeadStatusValue = "Open - Not Contacted"
-	LeadStatusValueWorkingContacted   LeadStatusValue = "Working - Contacted"
 )
 
 // Lead is the read shape of Lead records (Lead), as Salesforce returns them: every field, nil when absent or null.
@@ -390,26 +299,40 @@ type LeadCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Lead"`
 }
 
-// LeadGeocodeAccuracyValue is a value of Lead, a restricted picklist: Salesforce accepts no other value.
-type LeadGeocodeAccuracyValue string
+// LeadGeocodeAccuracyValue is a value of Lead.GeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the LeadGeocodeAccuracyValue* constants of package picklists.
+type LeadGeocodeAccuracyValue = picklisttypes.LeadGeocodeAccuracyValue
 
-// LeadIndustryValue is a value of Lead, an open picklist: other values are accepted too.
-type LeadIndustryValue string
+// LeadIndustryValue is a value of Lead.Industry, an open picklist: other values are accepted too.
+//
+// Its values are the LeadIndustryValue* constants of package picklists.
+type LeadIndustryValue = picklisttypes.LeadIndustryValue
 
-// LeadLeadSourceValue is a value of Lead, an open picklist: other values are accepted too.
-type LeadLeadSourceValue string
+// LeadLeadSourceValue is a value of Lead.LeadSource, an open picklist: other values are accepted too.
+//
+// Its values are the LeadLeadSourceValue* constants of package picklists.
+type LeadLeadSourceValue = picklisttypes.LeadLeadSourceValue
 
-// LeadProductInterestCValue is a value of Lead, an open picklist: other values are accepted too.
-type LeadProductInterestCValue string
+// LeadProductInterestCValue is a value of Lead.ProductInterest__c, an open picklist: other values are accepted too.
+//
+// Its values are the LeadProductInterestCValue* constants of package picklists.
+type LeadProductInterestCValue = picklisttypes.LeadProductInterestCValue
 
-// LeadRatingValue is a value of Lead, an open picklist: other values are accepted too.
-type LeadRatingValue string
+// LeadRatingValue is a value of Lead.Rating, an open picklist: other values are accepted too.
+//
+// Its values are the LeadRatingValue* constants of package picklists.
+type LeadRatingValue = picklisttypes.LeadRatingValue
 
-// LeadSalutationValue is a value of Lead, an open picklist: other values are accepted too.
-type LeadSalutationValue string
+// LeadSalutationValue is a value of Lead.Salutation, an open picklist: other values are accepted too.
+//
+// Its values are the LeadSalutationValue* constants of package picklists.
+type LeadSalutationValue = picklisttypes.LeadSalutationValue
 
-// LeadStatusValue is a value of Lead, an open picklist: other values are accepted too.
-type LeadStatusValue string
+// LeadStatusValue is a value of Lead.Status, an open picklist: other values are accepted too.
+//
+// Its values are the LeadStatusValue* constants of package picklists.
+type LeadStatusValue = picklisttypes.LeadStatusValue
 
 // LeadUpdate holds the changes to a Lead record (Lead): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type LeadUpdate struct {

@@ -4,64 +4,8 @@ package gen
 
 import (
 	"github.com/oapi-codegen/nullable"
+	"github.com/typedforce/typedforce/gen/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
-)
-
-// Defines values for OpportunityDeliveryInstallationStatusCValue.
-const (
-	OpportunityDeliveryInstallationStatusCValueCompleted  OpportunityDeliveryInstallationStatusCValue = "Completed"
-	OpportunityDeliveryInstallationStatusCValueInProgress OpportunityDeliveryInstallationStatusCValue = "In progress"
-	OpportunityDeliveryInstallationStatusCValueYetToBegin OpportunityDeliveryInstallationStatusCValue = "Yet to begin"
-)
-
-// Defines values for OpportunityForecastCategoryNameValue.
-const (
-	OpportunityForecastCategoryNameValueBestCase OpportunityForecastCategoryNameValue = "Best Case"
-	OpportunityForecastCategoryNameValueClosed   OpportunityForecastCategoryNameValue = "Closed"
-	OpportunityForecastCategoryNameValueCommit   OpportunityForecastCategoryNameValue = "Commit"
-	OpportunityForecastCategoryNameValueOmitted  OpportunityForecastCategoryNameValue = "Omitted"
-	OpportunityForecastCategoryNameValuePipeline OpportunityForecastCategoryNameValue = "Pipeline"
-)
-
-// Defines values for OpportunityForecastCategoryValue.
-const (
-	OpportunityForecastCategoryValueBestCase   OpportunityForecastCategoryValue = "BestCase"
-	OpportunityForecastCategoryValueClosed     OpportunityForecastCategoryValue = "Closed"
-	OpportunityForecastCategoryValueForecast   OpportunityForecastCategoryValue = "Forecast"
-	OpportunityForecastCategoryValueMostLikely OpportunityForecastCategoryValue = "MostLikely"
-	OpportunityForecastCategoryValueOmitted    OpportunityForecastCategoryValue = "Omitted"
-	OpportunityForecastCategoryValuePipeline   OpportunityForecastCategoryValue = "Pipeline"
-)
-
-// Defines values for OpportunityLeadSourceValue.
-const (
-	OpportunityLeadSourceValueOther           OpportunityLeadSourceValue = "Other"
-	OpportunityLeadSourceValuePartnerReferral OpportunityLeadSourceValue = "Partner Referral"
-	OpportunityLeadSourceValuePhoneInquiry    OpportunityLeadSourceValue = "Phone Inquiry"
-	OpportunityLeadSourceValuePurchasedList   OpportunityLeadSourceValue = "Purchased List"
-	OpportunityLeadSourceValueWeb             OpportunityLeadSourceValue = "Web"
-)
-
-// Defines values for OpportunityStageNameValue.
-const (
-	OpportunityStageNameValueClosedLost         OpportunityStageNameValue = "Closed Lost"
-	OpportunityStageNameValueClosedWon          OpportunityStageNameValue = "Closed Won"
-	OpportunityStageNameValueIdDecisionMakers   OpportunityStageNameValue = "Id. Decision Makers"
-	OpportunityStageNameValueNeedsAnalysis      OpportunityStageNameValue = "Needs Analysis"
-	OpportunityStageNameValueNegotiationReview  OpportunityStageNameValue = "Negotiation/Review"
-	OpportunityStageNameValuePerceptionAnalysis OpportunityStageNameValue = "Perception Analysis"
-	OpportunityStageNameValueProposalPriceQuote OpportunityStageNameValue = "Proposal/Price Quote"
-	OpportunityStageNameValueProspecting        OpportunityStageNameValue = "Prospecting"
-	OpportunityStageNameValueQualification      OpportunityStageNameValue = "Qualification"
-	OpportunityStageNameValueValueProposition   OpportunityStageNameValue = "Value Proposition"
-)
-
-// Defines values for OpportunityTypeValue.
-const (
-	OpportunityTypeValueExistingCustomerDowngrade   OpportunityTypeValue = "Existing Customer - Downgrade"
-	OpportunityTypeValueExistingCustomerReplacement OpportunityTypeValue = "Existing Customer - Replacement"
-	OpportunityTypeValueExistingCustomerUpgrade     OpportunityTypeValue = "Existing Customer - Upgrade"
-	OpportunityTypeValueNewCustomer                 OpportunityTypeValue = "New Customer"
 )
 
 // Opportunity is the read shape of Opportunity records (Opportunity), as Salesforce returns them: every field, nil when absent or null.
@@ -277,23 +221,35 @@ type OpportunityCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Opportunity"`
 }
 
-// OpportunityDeliveryInstallationStatusCValue is a value of Opportunity, an open picklist: other values are accepted too.
-type OpportunityDeliveryInstallationStatusCValue string
+// OpportunityDeliveryInstallationStatusCValue is a value of Opportunity.DeliveryInstallationStatus__c, an open picklist: other values are accepted too.
+//
+// Its values are the OpportunityDeliveryInstallationStatusCValue* constants of package picklists.
+type OpportunityDeliveryInstallationStatusCValue = picklisttypes.OpportunityDeliveryInstallationStatusCValue
 
-// OpportunityForecastCategoryNameValue is a value of Opportunity, a restricted picklist: Salesforce accepts no other value.
-type OpportunityForecastCategoryNameValue string
+// OpportunityForecastCategoryNameValue is a value of Opportunity.ForecastCategoryName, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the OpportunityForecastCategoryNameValue* constants of package picklists.
+type OpportunityForecastCategoryNameValue = picklisttypes.OpportunityForecastCategoryNameValue
 
-// OpportunityForecastCategoryValue is a value of Opportunity, a restricted picklist: Salesforce accepts no other value.
-type OpportunityForecastCategoryValue string
+// OpportunityForecastCategoryValue is a value of Opportunity.ForecastCategory, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the OpportunityForecastCategoryValue* constants of package picklists.
+type OpportunityForecastCategoryValue = picklisttypes.OpportunityForecastCategoryValue
 
-// OpportunityLeadSourceValue is a value of Opportunity, an open picklist: other values are accepted too.
-type OpportunityLeadSourceValue string
+// OpportunityLeadSourceValue is a value of Opportunity.LeadSource, an open picklist: other values are accepted too.
+//
+// Its values are the OpportunityLeadSourceValue* constants of package picklists.
+type OpportunityLeadSourceValue = picklisttypes.OpportunityLeadSourceValue
 
-// OpportunityStageNameValue is a value of Opportunity, an open picklist: other values are accepted too.
-type OpportunityStageNameValue string
+// OpportunityStageNameValue is a value of Opportunity.StageName, an open picklist: other values are accepted too.
+//
+// Its values are the OpportunityStageNameValue* constants of package picklists.
+type OpportunityStageNameValue = picklisttypes.OpportunityStageNameValue
 
-// OpportunityTypeValue is a value of Opportunity, an open picklist: other values are accepted too.
-type OpportunityTypeValue string
+// OpportunityTypeValue is a value of Opportunity.Type, an open picklist: other values are accepted too.
+//
+// Its values are the OpportunityTypeValue* constants of package picklists.
+type OpportunityTypeValue = picklisttypes.OpportunityTypeValue
 
 // OpportunityUpdate holds the changes to a Opportunity record (Opportunity): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type OpportunityUpdate struct {

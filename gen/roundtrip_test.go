@@ -9,6 +9,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/gen/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -79,7 +80,7 @@ func TestReadShapeDecodesWireJSON(t *testing.T) {
 	if w.SummaryC != nil {
 		t.Errorf("absent Summary__c decoded to %q", *w.SummaryC)
 	}
-	if *w.StatusC != gen.WidgetCStatusCValueActive {
+	if *w.StatusC != picklists.WidgetCStatusCValueActive {
 		t.Errorf("Status__c = %q", *w.StatusC)
 	}
 	if string(*w.AnyValueC) != `{"nested": [1, 2]}` {
@@ -152,7 +153,7 @@ func TestUpdateShapeSendsOnlyWhatIsSet(t *testing.T) {
 		DueDateC:         nullable.NewNullableWithValue(sftype.Date{Year: 2025, Month: time.July, Day: 4}),
 		PriceC:           nullable.NewNullableWithValue(0.0), // a zero that must be sent
 		ColorsC:          nullable.NewNullNullable[sftype.MultiPicklist](),
-		StatusC:          nullable.NewNullableWithValue(string(gen.WidgetCStatusCValueRetired)),
+		StatusC:          nullable.NewNullableWithValue(string(picklists.WidgetCStatusCValueRetired)),
 		LastInspectedAtC: nullable.NewNullableWithValue(sftype.DateTimeOf(time.Date(2024, 5, 6, 7, 8, 9, 0, time.FixedZone("CEST", 2*3600)))),
 	}
 	out, err := json.Marshal(upd)

@@ -4,49 +4,8 @@ package gen
 
 import (
 	"github.com/oapi-codegen/nullable"
+	"github.com/typedforce/typedforce/gen/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
-)
-
-// Defines values for TaskCallTypeValue.
-const (
-	TaskCallTypeValueInbound  TaskCallTypeValue = "Inbound"
-	TaskCallTypeValueInternal TaskCallTypeValue = "Internal"
-	TaskCallTypeValueOutbound TaskCallTypeValue = "Outbound"
-)
-
-// Defines values for TaskPriorityValue.
-const (
-	TaskPriorityValueHigh   TaskPriorityValue = "High"
-	TaskPriorityValueLow    TaskPriorityValue = "Low"
-	TaskPriorityValueNormal TaskPriorityValue = "Normal"
-)
-
-// Defines values for TaskStatusValue.
-const (
-	TaskStatusValueCompleted            TaskStatusValue = "Completed"
-	TaskStatusValueDeferred             TaskStatusValue = "Deferred"
-	TaskStatusValueInProgress           TaskStatusValue = "In Progress"
-	TaskStatusValueNotStarted           TaskStatusValue = "Not Started"
-	TaskStatusValueWaitingOnSomeoneElse TaskStatusValue = "Waiting on someone else"
-)
-
-// Defines values for TaskSubjectValue.
-const (
-	TaskSubjectValueCall       TaskSubjectValue = "Call"
-	TaskSubjectValueEmail      TaskSubjectValue = "Email"
-	TaskSubjectValueOther      TaskSubjectValue = "Other"
-	TaskSubjectValueSendLetter TaskSubjectValue = "Send Letter"
-	TaskSubjectValueSendQuote  TaskSubjectValue = "Send Quote"
-)
-
-// Defines values for TaskTaskSubtypeValue.
-const (
-	TaskTaskSubtypeValueCadence   TaskTaskSubtypeValue = "Cadence"
-	TaskTaskSubtypeValueCall      TaskTaskSubtypeValue = "Call"
-	TaskTaskSubtypeValueEmail     TaskTaskSubtypeValue = "Email"
-	TaskTaskSubtypeValueLinkedIn  TaskTaskSubtypeValue = "LinkedIn"
-	TaskTaskSubtypeValueListEmail TaskTaskSubtypeValue = "ListEmail"
-	TaskTaskSubtypeValueTask      TaskTaskSubtypeValue = "Task"
 )
 
 // Task is the read shape of Task records (Task), as Salesforce returns them: every field, nil when absent or null.
@@ -169,8 +128,10 @@ type Task struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Task"`
 }
 
-// TaskCallTypeValue is a value of Task, a restricted picklist: Salesforce accepts no other value.
-type TaskCallTypeValue string
+// TaskCallTypeValue is a value of Task.CallType, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the TaskCallTypeValue* constants of package picklists.
+type TaskCallTypeValue = picklisttypes.TaskCallTypeValue
 
 // TaskCreate holds the fields of a new Task record (Task): createable fields only; unset fields are not sent.
 type TaskCreate struct {
@@ -226,17 +187,25 @@ type TaskCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Task"`
 }
 
-// TaskPriorityValue is a value of Task, an open picklist: other values are accepted too.
-type TaskPriorityValue string
+// TaskPriorityValue is a value of Task.Priority, an open picklist: other values are accepted too.
+//
+// Its values are the TaskPriorityValue* constants of package picklists.
+type TaskPriorityValue = picklisttypes.TaskPriorityValue
 
-// TaskStatusValue is a value of Task, an open picklist: other values are accepted too.
-type TaskStatusValue string
+// TaskStatusValue is a value of Task.Status, an open picklist: other values are accepted too.
+//
+// Its values are the TaskStatusValue* constants of package picklists.
+type TaskStatusValue = picklisttypes.TaskStatusValue
 
-// TaskSubjectValue is a value of Task, an open picklist: other values are accepted too.
-type TaskSubjectValue string
+// TaskSubjectValue is a value of Task.Subject, an open picklist: other values are accepted too.
+//
+// Its values are the TaskSubjectValue* constants of package picklists.
+type TaskSubjectValue = picklisttypes.TaskSubjectValue
 
-// TaskTaskSubtypeValue is a value of Task, a restricted picklist: Salesforce accepts no other value.
-type TaskTaskSubtypeValue string
+// TaskTaskSubtypeValue is a value of Task.TaskSubtype, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the TaskTaskSubtypeValue* constants of package picklists.
+type TaskTaskSubtypeValue = picklisttypes.TaskTaskSubtypeValue
 
 // TaskUpdate holds the changes to a Task record (Task): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type TaskUpdate struct {

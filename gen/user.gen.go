@@ -4,118 +4,8 @@ package gen
 
 import (
 	"github.com/oapi-codegen/nullable"
+	"github.com/typedforce/typedforce/gen/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
-)
-
-// Defines values for UserEmailEncodingKeyValue.
-const (
-	UserEmailEncodingKeyValueBig5        UserEmailEncodingKeyValue = "Big5"
-	UserEmailEncodingKeyValueBig5HKSCS   UserEmailEncodingKeyValue = "Big5-HKSCS"
-	UserEmailEncodingKeyValueEUCJP       UserEmailEncodingKeyValue = "EUC-JP"
-	UserEmailEncodingKeyValueGB2312      UserEmailEncodingKeyValue = "GB2312"
-	UserEmailEncodingKeyValueISO2022JP   UserEmailEncodingKeyValue = "ISO-2022-JP"
-	UserEmailEncodingKeyValueISO88591    UserEmailEncodingKeyValue = "ISO-8859-1"
-	UserEmailEncodingKeyValueKsC56011987 UserEmailEncodingKeyValue = "ks_c_5601-1987"
-	UserEmailEncodingKeyValueShiftJIS    UserEmailEncodingKeyValue = "Shift_JIS"
-	UserEmailEncodingKeyValueUTF8        UserEmailEncodingKeyValue = "UTF-8"
-	UserEmailEncodingKeyValueXSJIS0213   UserEmailEncodingKeyValue = "x-SJIS_0213"
-)
-
-// Defines values for UserGeocodeAccuracyValue.
-const (
-	UserGeocodeAccuracyValueAddress      UserGeocodeAccuracyValue = "Address"
-	UserGeocodeAccuracyValueBlock        UserGeocodeAccuracyValue = "Block"
-	UserGeocodeAccuracyValueCity         UserGeocodeAccuracyValue = "City"
-	UserGeocodeAccuracyValueCounty       UserGeocodeAccuracyValue = "County"
-	UserGeocodeAccuracyValueExtendedZip  UserGeocodeAccuracyValue = "ExtendedZip"
-	UserGeocodeAccuracyValueNearAddress  UserGeocodeAccuracyValue = "NearAddress"
-	UserGeocodeAccuracyValueNeighborhood UserGeocodeAccuracyValue = "Neighborhood"
-	UserGeocodeAccuracyValueState        UserGeocodeAccuracyValue = "State"
-	UserGeocodeAccuracyValueStreet       UserGeocodeAccuracyValue = "Street"
-	UserGeocodeAccuracyValueUnknown      UserGeocodeAccuracyValue = "Unknown"
-	UserGeocodeAccuracyValueZip          UserGeocodeAccuracyValue = "Zip"
-)
-
-// Defines values for UserLanguageLocaleKeyValue.
-const (
-	UserLanguageLocaleKeyValueDa   UserLanguageLocaleKeyValue = "da"
-	UserLanguageLocaleKeyValueDe   UserLanguageLocaleKeyValue = "de"
-	UserLanguageLocaleKeyValueEnUS UserLanguageLocaleKeyValue = "en_US"
-	UserLanguageLocaleKeyValueEs   UserLanguageLocaleKeyValue = "es"
-	UserLanguageLocaleKeyValueEsMX UserLanguageLocaleKeyValue = "es_MX"
-	UserLanguageLocaleKeyValueFi   UserLanguageLocaleKeyValue = "fi"
-	UserLanguageLocaleKeyValueFr   UserLanguageLocaleKeyValue = "fr"
-	UserLanguageLocaleKeyValueIt   UserLanguageLocaleKeyValue = "it"
-	UserLanguageLocaleKeyValueJa   UserLanguageLocaleKeyValue = "ja"
-	UserLanguageLocaleKeyValueKo   UserLanguageLocaleKeyValue = "ko"
-	UserLanguageLocaleKeyValueNlNL UserLanguageLocaleKeyValue = "nl_NL"
-	UserLanguageLocaleKeyValueNo   UserLanguageLocaleKeyValue = "no"
-	UserLanguageLocaleKeyValuePtBR UserLanguageLocaleKeyValue = "pt_BR"
-	UserLanguageLocaleKeyValueRu   UserLanguageLocaleKeyValue = "ru"
-	UserLanguageLocaleKeyValueSv   UserLanguageLocaleKeyValue = "sv"
-	UserLanguageLocaleKeyValueZhCN UserLanguageLocaleKeyValue = "zh_CN"
-	UserLanguageLocaleKeyValueZhTW UserLanguageLocaleKeyValue = "zh_TW"
-)
-
-// Defines values for UserLocaleSidKeyValue.
-const (
-	UserLocaleSidKeyValueDeDE UserLocaleSidKeyValue = "de_DE"
-	UserLocaleSidKeyValueEnAU UserLocaleSidKeyValue = "en_AU"
-	UserLocaleSidKeyValueEnCA UserLocaleSidKeyValue = "en_CA"
-	UserLocaleSidKeyValueEnGB UserLocaleSidKeyValue = "en_GB"
-	UserLocaleSidKeyValueEnIN UserLocaleSidKeyValue = "en_IN"
-	UserLocaleSidKeyValueEnUS UserLocaleSidKeyValue = "en_US"
-	UserLocaleSidKeyValueEsES UserLocaleSidKeyValue = "es_ES"
-	UserLocaleSidKeyValueEsMX UserLocaleSidKeyValue = "es_MX"
-	UserLocaleSidKeyValueFrCA UserLocaleSidKeyValue = "fr_CA"
-	UserLocaleSidKeyValueFrFR UserLocaleSidKeyValue = "fr_FR"
-	UserLocaleSidKeyValueItIT UserLocaleSidKeyValue = "it_IT"
-	UserLocaleSidKeyValueJaJP UserLocaleSidKeyValue = "ja_JP"
-	UserLocaleSidKeyValueKoKR UserLocaleSidKeyValue = "ko_KR"
-	UserLocaleSidKeyValueNlNL UserLocaleSidKeyValue = "nl_NL"
-	UserLocaleSidKeyValuePtBR UserLocaleSidKeyValue = "pt_BR"
-	UserLocaleSidKeyValueSvSE UserLocaleSidKeyValue = "sv_SE"
-	UserLocaleSidKeyValueZhCN UserLocaleSidKeyValue = "zh_CN"
-)
-
-// Defines values for UserTimeZoneSidKeyValue.
-const (
-	UserTimeZoneSidKeyValueAfricaJohannesburg UserTimeZoneSidKeyValue = "Africa/Johannesburg"
-	UserTimeZoneSidKeyValueAmericaAnchorage   UserTimeZoneSidKeyValue = "America/Anchorage"
-	UserTimeZoneSidKeyValueAmericaChicago     UserTimeZoneSidKeyValue = "America/Chicago"
-	UserTimeZoneSidKeyValueAmericaDenver      UserTimeZoneSidKeyValue = "America/Denver"
-	UserTimeZoneSidKeyValueAmericaHalifax     UserTimeZoneSidKeyValue = "America/Halifax"
-	UserTimeZoneSidKeyValueAmericaLosAngeles  UserTimeZoneSidKeyValue = "America/Los_Angeles"
-	UserTimeZoneSidKeyValueAmericaNewYork     UserTimeZoneSidKeyValue = "America/New_York"
-	UserTimeZoneSidKeyValueAmericaPhoenix     UserTimeZoneSidKeyValue = "America/Phoenix"
-	UserTimeZoneSidKeyValueAmericaSaoPaulo    UserTimeZoneSidKeyValue = "America/Sao_Paulo"
-	UserTimeZoneSidKeyValueAsiaDubai          UserTimeZoneSidKeyValue = "Asia/Dubai"
-	UserTimeZoneSidKeyValueAsiaKolkata        UserTimeZoneSidKeyValue = "Asia/Kolkata"
-	UserTimeZoneSidKeyValueAsiaShanghai       UserTimeZoneSidKeyValue = "Asia/Shanghai"
-	UserTimeZoneSidKeyValueAsiaSingapore      UserTimeZoneSidKeyValue = "Asia/Singapore"
-	UserTimeZoneSidKeyValueAsiaTokyo          UserTimeZoneSidKeyValue = "Asia/Tokyo"
-	UserTimeZoneSidKeyValueAustraliaSydney    UserTimeZoneSidKeyValue = "Australia/Sydney"
-	UserTimeZoneSidKeyValueEuropeBerlin       UserTimeZoneSidKeyValue = "Europe/Berlin"
-	UserTimeZoneSidKeyValueEuropeLondon       UserTimeZoneSidKeyValue = "Europe/London"
-	UserTimeZoneSidKeyValueEuropeMoscow       UserTimeZoneSidKeyValue = "Europe/Moscow"
-	UserTimeZoneSidKeyValueEuropeParis        UserTimeZoneSidKeyValue = "Europe/Paris"
-	UserTimeZoneSidKeyValueGMT                UserTimeZoneSidKeyValue = "GMT"
-	UserTimeZoneSidKeyValuePacificAuckland    UserTimeZoneSidKeyValue = "Pacific/Auckland"
-	UserTimeZoneSidKeyValuePacificHonolulu    UserTimeZoneSidKeyValue = "Pacific/Honolulu"
-	UserTimeZoneSidKeyValuePacificKiritimati  UserTimeZoneSidKeyValue = "Pacific/Kiritimati"
-	UserTimeZoneSidKeyValuePacificPagoPago    UserTimeZoneSidKeyValue = "Pacific/Pago_Pago"
-)
-
-// Defines values for UserUserTypeValue.
-const (
-	UserUserTypeValueCsnOnly              UserUserTypeValue = "CsnOnly"
-	UserUserTypeValueCspLitePortal        UserUserTypeValue = "CspLitePortal"
-	UserUserTypeValueCustomerSuccess      UserUserTypeValue = "CustomerSuccess"
-	UserUserTypeValueGuest                UserUserTypeValue = "Guest"
-	UserUserTypeValuePowerCustomerSuccess UserUserTypeValue = "PowerCustomerSuccess"
-	UserUserTypeValuePowerPartner         UserUserTypeValue = "PowerPartner"
-	UserUserTypeValueSelfService          UserUserTypeValue = "SelfService"
-	UserUserTypeValueStandard             UserUserTypeValue = "Standard"
 )
 
 // User is the read shape of User records (User), as Salesforce returns them: every field, nil when absent or null.
@@ -394,20 +284,30 @@ type UserCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"User"`
 }
 
-// UserEmailEncodingKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
-type UserEmailEncodingKeyValue string
+// UserEmailEncodingKeyValue is a value of User.EmailEncodingKey, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the UserEmailEncodingKeyValue* constants of package picklists.
+type UserEmailEncodingKeyValue = picklisttypes.UserEmailEncodingKeyValue
 
-// UserGeocodeAccuracyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
-type UserGeocodeAccuracyValue string
+// UserGeocodeAccuracyValue is a value of User.GeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the UserGeocodeAccuracyValue* constants of package picklists.
+type UserGeocodeAccuracyValue = picklisttypes.UserGeocodeAccuracyValue
 
-// UserLanguageLocaleKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
-type UserLanguageLocaleKeyValue string
+// UserLanguageLocaleKeyValue is a value of User.LanguageLocaleKey, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the UserLanguageLocaleKeyValue* constants of package picklists.
+type UserLanguageLocaleKeyValue = picklisttypes.UserLanguageLocaleKeyValue
 
-// UserLocaleSidKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
-type UserLocaleSidKeyValue string
+// UserLocaleSidKeyValue is a value of User.LocaleSidKey, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the UserLocaleSidKeyValue* constants of package picklists.
+type UserLocaleSidKeyValue = picklisttypes.UserLocaleSidKeyValue
 
-// UserTimeZoneSidKeyValue is a value of User, a restricted picklist: Salesforce accepts no other value.
-type UserTimeZoneSidKeyValue string
+// UserTimeZoneSidKeyValue is a value of User.TimeZoneSidKey, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the UserTimeZoneSidKeyValue* constants of package picklists.
+type UserTimeZoneSidKeyValue = picklisttypes.UserTimeZoneSidKeyValue
 
 // UserUpdate holds the changes to a User record (User): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type UserUpdate struct {
@@ -514,5 +414,7 @@ type UserUpdate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"User"`
 }
 
-// UserUserTypeValue is a value of User, a restricted picklist: Salesforce accepts no other value.
-type UserUserTypeValue string
+// UserUserTypeValue is a value of User.UserType, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the UserUserTypeValue* constants of package picklists.
+type UserUserTypeValue = picklisttypes.UserUserTypeValue

@@ -5,93 +5,8 @@ package gen
 import (
 	"encoding/json"
 	"github.com/oapi-codegen/nullable"
+	"github.com/typedforce/typedforce/gen/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
-)
-
-// Defines values for WidgetCCategoryCValue.
-const (
-	WidgetCCategoryCValueAccessory WidgetCCategoryCValue = "Accessory"
-	WidgetCCategoryCValueHardware  WidgetCCategoryCValue = "Hardware"
-	WidgetCCategoryCValueService   WidgetCCategoryCValue = "Service"
-	WidgetCCategoryCValueSoftware  WidgetCCategoryCValue = "Software"
-)
-
-// Defines values for WidgetCColorsCValue.
-const (
-	WidgetCColorsCValueBlack WidgetCColorsCValue = "Black"
-	WidgetCColorsCValueBlue  WidgetCColorsCValue = "Blue"
-	WidgetCColorsCValueGreen WidgetCColorsCValue = "Green"
-	WidgetCColorsCValueRed   WidgetCColorsCValue = "Red"
-	WidgetCColorsCValueWhite WidgetCColorsCValue = "White"
-)
-
-// Defines values for WidgetCFinishCValue.
-const (
-	WidgetCFinishCValueGloss WidgetCFinishCValue = "Gloss"
-	WidgetCFinishCValueMatte WidgetCFinishCValue = "Matte"
-	WidgetCFinishCValueSatin WidgetCFinishCValue = "Satin"
-)
-
-// Defines values for WidgetCShipToCountryCodeSValue.
-const (
-	WidgetCShipToCountryCodeSValueAU WidgetCShipToCountryCodeSValue = "AU"
-	WidgetCShipToCountryCodeSValueCA WidgetCShipToCountryCodeSValue = "CA"
-	WidgetCShipToCountryCodeSValueDE WidgetCShipToCountryCodeSValue = "DE"
-	WidgetCShipToCountryCodeSValueGB WidgetCShipToCountryCodeSValue = "GB"
-	WidgetCShipToCountryCodeSValueUS WidgetCShipToCountryCodeSValue = "US"
-)
-
-// Defines values for WidgetCShipToGeocodeAccuracySValue.
-const (
-	WidgetCShipToGeocodeAccuracySValueAddress      WidgetCShipToGeocodeAccuracySValue = "Address"
-	WidgetCShipToGeocodeAccuracySValueBlock        WidgetCShipToGeocodeAccuracySValue = "Block"
-	WidgetCShipToGeocodeAccuracySValueCity         WidgetCShipToGeocodeAccuracySValue = "City"
-	WidgetCShipToGeocodeAccuracySValueCounty       WidgetCShipToGeocodeAccuracySValue = "County"
-	WidgetCShipToGeocodeAccuracySValueExtendedZip  WidgetCShipToGeocodeAccuracySValue = "ExtendedZip"
-	WidgetCShipToGeocodeAccuracySValueNearAddress  WidgetCShipToGeocodeAccuracySValue = "NearAddress"
-	WidgetCShipToGeocodeAccuracySValueNeighborhood WidgetCShipToGeocodeAccuracySValue = "Neighborhood"
-	WidgetCShipToGeocodeAccuracySValueState        WidgetCShipToGeocodeAccuracySValue = "State"
-	WidgetCShipToGeocodeAccuracySValueStreet       WidgetCShipToGeocodeAccuracySValue = "Street"
-	WidgetCShipToGeocodeAccuracySValueUnknown      WidgetCShipToGeocodeAccuracySValue = "Unknown"
-	WidgetCShipToGeocodeAccuracySValueZip          WidgetCShipToGeocodeAccuracySValue = "Zip"
-)
-
-// Defines values for WidgetCShipToStateCodeSValue.
-const (
-	WidgetCShipToStateCodeSValueBC  WidgetCShipToStateCodeSValue = "BC"
-	WidgetCShipToStateCodeSValueCA  WidgetCShipToStateCodeSValue = "CA"
-	WidgetCShipToStateCodeSValueIL  WidgetCShipToStateCodeSValue = "IL"
-	WidgetCShipToStateCodeSValueMA  WidgetCShipToStateCodeSValue = "MA"
-	WidgetCShipToStateCodeSValueNSW WidgetCShipToStateCodeSValue = "NSW"
-	WidgetCShipToStateCodeSValueNY  WidgetCShipToStateCodeSValue = "NY"
-	WidgetCShipToStateCodeSValueON  WidgetCShipToStateCodeSValue = "ON"
-	WidgetCShipToStateCodeSValueQC  WidgetCShipToStateCodeSValue = "QC"
-	WidgetCShipToStateCodeSValueQLD WidgetCShipToStateCodeSValue = "QLD"
-	WidgetCShipToStateCodeSValueTX  WidgetCShipToStateCodeSValue = "TX"
-	WidgetCShipToStateCodeSValueVIC WidgetCShipToStateCodeSValue = "VIC"
-	WidgetCShipToStateCodeSValueWA  WidgetCShipToStateCodeSValue = "WA"
-)
-
-// Defines values for WidgetCStatusCValue.
-const (
-	WidgetCStatusCValueActive  WidgetCStatusCValue = "Active"
-	WidgetCStatusCValueDraft   WidgetCStatusCValue = "Draft"
-	WidgetCStatusCValueRetired WidgetCStatusCValue = "Retired"
-)
-
-// Defines values for WidgetCSubcategoryCValue.
-const (
-	WidgetCSubcategoryCValueActuator         WidgetCSubcategoryCValue = "Actuator"
-	WidgetCSubcategoryCValueCable            WidgetCSubcategoryCValue = "Cable"
-	WidgetCSubcategoryCValueController       WidgetCSubcategoryCValue = "Controller"
-	WidgetCSubcategoryCValueDesktopApp       WidgetCSubcategoryCValue = "Desktop App"
-	WidgetCSubcategoryCValueExtendedWarranty WidgetCSubcategoryCValue = "Extended Warranty"
-	WidgetCSubcategoryCValueFirmware         WidgetCSubcategoryCValue = "Firmware"
-	WidgetCSubcategoryCValueInstallation     WidgetCSubcategoryCValue = "Installation"
-	WidgetCSubcategoryCValueMaintenance      WidgetCSubcategoryCValue = "Maintenance"
-	WidgetCSubcategoryCValueMobileApp        WidgetCSubcategoryCValue = "Mobile App"
-	WidgetCSubcategoryCValueMount            WidgetCSubcategoryCValue = "Mount"
-	WidgetCSubcategoryCValueSensor           WidgetCSubcategoryCValue = "Sensor"
 )
 
 // WidgetC is the read shape of Widget records (Widget__c), as Salesforce returns them: every field, nil when absent or null.
@@ -301,11 +216,15 @@ type WidgetC struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Widget__c"`
 }
 
-// WidgetCCategoryCValue is a value of Widget__c, an open picklist: other values are accepted too.
-type WidgetCCategoryCValue string
+// WidgetCCategoryCValue is a value of Widget__c.Category__c, an open picklist: other values are accepted too.
+//
+// Its values are the WidgetCCategoryCValue* constants of package picklists.
+type WidgetCCategoryCValue = picklisttypes.WidgetCCategoryCValue
 
-// WidgetCColorsCValue is a value of Widget__c, an open picklist: other values are accepted too.
-type WidgetCColorsCValue string
+// WidgetCColorsCValue is a value of Widget__c.Colors__c, an open picklist: other values are accepted too.
+//
+// Its values are the WidgetCColorsCValue* constants of package picklists.
+type WidgetCColorsCValue = picklisttypes.WidgetCColorsCValue
 
 // WidgetCCreate holds the fields of a new Widget record (Widget__c): createable fields only; unset fields are not sent.
 type WidgetCCreate struct {
@@ -439,23 +358,35 @@ type WidgetCCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Widget__c"`
 }
 
-// WidgetCFinishCValue is a value of Widget__c, an open picklist: other values are accepted too.
-type WidgetCFinishCValue string
+// WidgetCFinishCValue is a value of Widget__c.Finish__c, an open picklist: other values are accepted too.
+//
+// Its values are the WidgetCFinishCValue* constants of package picklists.
+type WidgetCFinishCValue = picklisttypes.WidgetCFinishCValue
 
-// WidgetCShipToCountryCodeSValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
-type WidgetCShipToCountryCodeSValue string
+// WidgetCShipToCountryCodeSValue is a value of Widget__c.Ship_To__CountryCode__s, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the WidgetCShipToCountryCodeSValue* constants of package picklists.
+type WidgetCShipToCountryCodeSValue = picklisttypes.WidgetCShipToCountryCodeSValue
 
-// WidgetCShipToGeocodeAccuracySValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
-type WidgetCShipToGeocodeAccuracySValue string
+// WidgetCShipToGeocodeAccuracySValue is a value of Widget__c.Ship_To__GeocodeAccuracy__s, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the WidgetCShipToGeocodeAccuracySValue* constants of package picklists.
+type WidgetCShipToGeocodeAccuracySValue = picklisttypes.WidgetCShipToGeocodeAccuracySValue
 
-// WidgetCShipToStateCodeSValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
-type WidgetCShipToStateCodeSValue string
+// WidgetCShipToStateCodeSValue is a value of Widget__c.Ship_To__StateCode__s, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the WidgetCShipToStateCodeSValue* constants of package picklists.
+type WidgetCShipToStateCodeSValue = picklisttypes.WidgetCShipToStateCodeSValue
 
-// WidgetCStatusCValue is a value of Widget__c, a restricted picklist: Salesforce accepts no other value.
-type WidgetCStatusCValue string
+// WidgetCStatusCValue is a value of Widget__c.Status__c, a restricted picklist: Salesforce accepts no other value.
+//
+// Its values are the WidgetCStatusCValue* constants of package picklists.
+type WidgetCStatusCValue = picklisttypes.WidgetCStatusCValue
 
-// WidgetCSubcategoryCValue is a value of Widget__c, an open picklist: other values are accepted too.
-type WidgetCSubcategoryCValue string
+// WidgetCSubcategoryCValue is a value of Widget__c.Subcategory__c, an open picklist: other values are accepted too.
+//
+// Its values are the WidgetCSubcategoryCValue* constants of package picklists.
+type WidgetCSubcategoryCValue = picklisttypes.WidgetCSubcategoryCValue
 
 // WidgetCUpdate holds the changes to a Widget record (Widget__c): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type WidgetCUpdate struct {

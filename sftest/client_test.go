@@ -22,6 +22,7 @@ import (
 
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/gen/picklists"
 	"github.com/typedforce/typedforce/sftest"
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -33,7 +34,7 @@ func TestTypedClient(t *testing.T) {
 	org := sftest.NewOrg(t)
 	c := org.Client()
 
-	id, err := sobjects.Create(ctx, c, gen.AccountCreate{Name: "Acme", Phone: ptr("+1 415 555 0100"), Industry: ptr(gen.AccountIndustryValueEnergy)})
+	id, err := sobjects.Create(ctx, c, gen.AccountCreate{Name: "Acme", Phone: ptr("+1 415 555 0100"), Industry: ptr(picklists.AccountIndustryValueEnergy)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,12 +66,12 @@ func TestTypedClient(t *testing.T) {
 	if err != nil || !res.Created {
 		t.Fatalf("upsert: %+v %v", res, err)
 	}
-	res2, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", gen.WidgetCCreate{StatusC: ptr(gen.WidgetCStatusCValueActive)})
+	res2, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", gen.WidgetCCreate{StatusC: ptr(picklists.WidgetCStatusCValueActive)})
 	if err != nil || res2.Created || res2.ID != res.ID {
 		t.Fatalf("second upsert: %+v %v", res2, err)
 	}
 	w, err := sobjects.GetByExternalID[gen.WidgetC](ctx, c, "External_Id__c", "W-1", sobjects.Fields("Name", "Status__c"))
-	if err != nil || *w.Name != "Sprocket" || *w.StatusC != gen.WidgetCStatusCValueActive || w.Id != nil {
+	if err != nil || *w.Name != "Sprocket" || *w.StatusC != picklists.WidgetCStatusCValueActive || w.Id != nil {
 		t.Fatalf("get by external id: %+v %v", w, err)
 	}
 	_, err = sobjects.Upsert(ctx, c, "External_Id__c", "W-2", gen.WidgetCCreate{}, sobjects.UpdateOnly())

@@ -10,6 +10,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/gen/picklists"
 	"github.com/typedforce/typedforce/sftest"
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -26,7 +27,7 @@ func closeStaleCases(ctx context.Context, c *sobjects.Client, accountID string) 
 		if err != nil {
 			return n, err
 		}
-		if err := sobjects.Update(ctx, c, *cs.Id, gen.CaseUpdate{Status: nullable.NewNullableWithValue(string(gen.CaseStatusValueClosed))}); err != nil {
+		if err := sobjects.Update(ctx, c, *cs.Id, gen.CaseUpdate{Status: nullable.NewNullableWithValue(string(picklists.CaseStatusValueClosed))}); err != nil {
 			return n, err
 		}
 		n++
@@ -41,14 +42,14 @@ func TestCloseStaleCases(t *testing.T) {
 	acct := sftest.Seed(t, org, gen.AccountCreate{Name: "Acme"})[0]
 	cases := sftest.Seed(t, org,
 		gen.CaseCreate{AccountId: &acct, Subject: ptr("Broken widget")},
-		gen.CaseCreate{AccountId: &acct, Subject: ptr("Done"), Status: ptr(gen.CaseStatusValueClosed)},
+		gen.CaseCreate{AccountId: &acct, Subject: ptr("Done"), Status: ptr(picklists.CaseStatusValueClosed)},
 	)
 
 	n, err := closeStaleCases(ctx, c, acct)
 	if err != nil || n != 1 {
 		t.Fatalf("closed %d cases: %v", n, err)
 	}
-	if got, _ := sftest.Read[gen.Case](org, cases[0]); *got.Status != gen.CaseStatusValueClosed {
+	if got, _ := sftest.Read[gen.Case](org, cases[0]); *got.Status != picklists.CaseStatusValueClosed {
 		t.Errorf("case status %s", *got.Status)
 	}
 

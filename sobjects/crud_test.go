@@ -10,6 +10,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/gen/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
@@ -149,7 +150,7 @@ func TestCreate(t *testing.T) {
 		}
 		return sfResponse(201, `{"id":"`+acctID+`","success":true,"errors":[]}`), nil
 	})
-	industry := gen.AccountIndustryValueBanking
+	industry := picklists.AccountIndustryValueBanking
 	id, err := sobjects.Create(testCtx(t), c, gen.AccountCreate{Name: "Acme", Industry: &industry})
 	if err != nil || id != acctID {
 		t.Fatalf("Create = %q, %v", id, err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/gen/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -71,7 +72,7 @@ func ExampleSOQL() {
 	q, err := sobjects.SOQL("SELECT %s FROM Account WHERE Name = %s AND Industry IN %s AND CreatedDate > %s AND Description LIKE %s",
 		sobjects.IdentList{"Id", "Name"},
 		"O'Brien's \\ Sons",
-		[]gen.AccountIndustryValue{gen.AccountIndustryValueBanking, gen.AccountIndustryValueRetail},
+		[]gen.AccountIndustryValue{picklists.AccountIndustryValueBanking, picklists.AccountIndustryValueRetail},
 		since,
 		sobjects.Contains("100%"))
 	fmt.Println(q, err)

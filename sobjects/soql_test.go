@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/gen/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
@@ -19,7 +19,7 @@ func TestSOQLValues(t *testing.T) {
 	berlin := time.Date(2024, 1, 31, 13, 0, 0, 123_456_789, time.FixedZone("CET", 3600))
 	name := "Acme"
 	var nilName *string
-	industry := gen.AccountIndustryValueBanking
+	industry := picklists.AccountIndustryValueBanking
 	for _, tc := range []struct {
 		arg  any
 		want string

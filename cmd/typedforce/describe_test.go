@@ -126,7 +126,7 @@ func TestDescribePull(t *testing.T) {
 	// to keep the test short).
 	cfg := filepath.Join(t.TempDir(), "typedforce.yaml")
 	writeFile(t, cfg, []byte("include: [Account, Gadget__c]\n"))
-	out := filepath.Join(t.TempDir(), "sfmodel")
+	out := filepath.Join(moduleDir(t), "sfmodel")
 	r = runCmd("generate", "-config", cfg, "-describe", dir, "-out", out)
 	r.check(t, 0)
 	checkOutput(t, out, "sfmodel", filepath.Join(out, "openapi.yaml"), "Account", "GadgetC")

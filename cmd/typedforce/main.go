@@ -80,6 +80,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 		describe   = fs.String("describe", "", "`folder` of sObject describe JSON files")
 		out        = fs.String("out", "", "output `folder` of the Go package")
 		pkg        = fs.String("package", "", "Go package `name` (default: the output folder's name)")
+		importPath = fs.String("import-path", "", "import `path` of the output package (default: from the go.mod above the output folder)")
 		openapi    = fs.String("openapi", "", "where to write the OpenAPI `file` (default: OUT/openapi.yaml)")
 		version    = fs.String("api-version", "", "Salesforce API `version` recorded in the document (default "+sfgen.DefaultAPIVersion+")")
 		client     = fs.Bool("client", false, "also generate the REST operations and their client (typedforce's own gen package)")
@@ -114,6 +115,7 @@ func generate(args []string, stdout, stderr io.Writer) int {
 	override("describe", &cfg.Describe, *describe)
 	override("out", &cfg.Out, *out)
 	override("package", &cfg.Package, *pkg)
+	override("import-path", &cfg.ImportPath, *importPath)
 	override("openapi", &cfg.OpenAPI, *openapi)
 	override("api-version", &cfg.APIVersion, *version)
 	if set["client"] {

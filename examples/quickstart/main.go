@@ -27,6 +27,7 @@ import (
 
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/gen/picklists"
 	"github.com/typedforce/typedforce/sftest"
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -138,7 +139,7 @@ func (d *demo) crud(ctx context.Context) error {
 	id, err := sobjects.Create(ctx, d.c, gen.AccountCreate{
 		Name:     "Acme Rockets",
 		Phone:    ptr("+1 415 555 0100"),
-		Industry: ptr(gen.AccountIndustryValueEnergy),
+		Industry: ptr(picklists.AccountIndustryValueEnergy),
 	})
 	if err != nil {
 		return err
@@ -159,7 +160,7 @@ func (d *demo) crud(ctx context.Context) error {
 	d.printf("   update  Phone cleared: Phone=%s\n", str(acc.Phone))
 
 	if d.org != nil { // Widget__c is the bundled org's custom object
-		for _, status := range []gen.WidgetCStatusCValue{gen.WidgetCStatusCValueDraft, gen.WidgetCStatusCValueActive} {
+		for _, status := range []gen.WidgetCStatusCValue{picklists.WidgetCStatusCValueDraft, picklists.WidgetCStatusCValueActive} {
 			res, err := sobjects.Upsert(ctx, d.c, "External_Id__c", "W-1001", gen.WidgetCCreate{Name: ptr("Sprocket"), StatusC: &status})
 			if err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"go/printer"
 	"go/token"
 	"maps"
+	"path"
 	"runtime"
 	"sort"
 	"strconv"
@@ -90,13 +91,15 @@ func GoFiles(m *Model, cfg *Config) ([]File, error) {
 	fields := make(chan []byte, 1)
 	go func() { fields <- FieldsCode(m) }()
 	prepare(m.Objects)
-	owner := map[string]*Object{} // Go type name -> object
+	owner := map[string]*Object{}      // Go type name -> object
+	picklist := map[string]*Picklist{} // Go type name -> picklist
 	for _, o := range m.Objects {
 		for _, t := range []string{o.GoName, o.Create, o.Update} {
 			owner[t] = o
 		}
 		for _, pl := range o.Picklists {
 			owner[pl.GoName] = o
+			picklist[pl.GoName] = pl
 		}
 	}
 
@@ -112,7 +115,7 @@ func GoFiles(m *Model, cfg *Config) ([]File, error) {
 	for range max(1, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for f := range raw {
-				files, err := splitChunk(f, owner, f.Name == ClientFile)
+				files, err := splitChunk(f, owner, picklist, cfg, f.Name == ClientFile)
 				results <- result{files, err}
 			}
 		})
@@ -220,10 +223,20 @@ var knownImports = []struct{ name, path string }{
 	{"sftype", sftypeImport},
 }
 
-// splitChunk cuts oapi-codegen's output into one formatted file per object,
-// by the owner of each top-level declaration. The client's output (whole)
+// objectCode collects one object's declarations, by the package they go to.
+type objectCode struct {
+	models    bytes.Buffer    // shapes and picklist type aliases
+	uses      map[string]bool // package names the models code refers to
+	values    bytes.Buffer    // picklist constants (package picklists)
+	types     bytes.Buffer    // picklist types (the internal package)
+	picklists bool
+}
+
+// splitChunk cuts oapi-codegen's output into formatted files, one per
+// object and package, by the owner of each top-level declaration (see
+// PicklistsPackage for where picklists go). The client's output (whole)
 // stays one file.
-func splitChunk(f File, owner map[string]*Object, whole bool) ([]File, error) {
+func splitChunk(f File, owner map[string]*Object, picklist map[string]*Picklist, cfg *Config, whole bool) ([]File, error) {
 	if whole {
 		src, err := imports.Process(f.Name, f.Data, nil)
 		if err != nil {
@@ -238,9 +251,16 @@ func splitChunk(f File, owner map[string]*Object, whole bool) ([]File, error) {
 	}
 	// Each declaration is printed from the one parse of the chunk, with the
 	// comments inside it, as gofmt would print it in place.
-	cfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
-	bodies := map[*Object]*bytes.Buffer{}
-	uses := map[*Object]map[string]bool{} // package names the object's code refers to
+	pcfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
+	print := func(b *bytes.Buffer, gd *ast.GenDecl, o *Object) error {
+		b.WriteString("\n")
+		if err := pcfg.Fprint(b, fset, &printer.CommentedNode{Node: gd, Comments: commentsOf(file.Comments, gd)}); err != nil {
+			return fmt.Errorf("print the generated code of %s: %w", o.API, err)
+		}
+		b.WriteString("\n")
+		return nil
+	}
+	code := map[*Object]*objectCode{}
 	var order []*Object
 	for _, d := range file.Decls {
 		gd, ok := d.(*ast.GenDecl)
@@ -250,56 +270,129 @@ func splitChunk(f File, owner map[string]*Object, whole bool) ([]File, error) {
 		if gd.Tok == token.IMPORT {
 			continue
 		}
-		o := owner[declType(gd)]
+		name := declType(gd)
+		o := owner[name]
 		if o == nil {
 			return nil, fmt.Errorf("generated code of %s: no object owns the declaration at %s", f.Name, fset.Position(gd.Pos()))
 		}
-		b := bodies[o]
-		if b == nil {
-			b = &bytes.Buffer{}
-			bodies[o] = b
-			uses[o] = map[string]bool{}
+		c := code[o]
+		if c == nil {
+			c = &objectCode{uses: map[string]bool{}}
+			code[o] = c
 			order = append(order, o)
+		}
+		if picklist[name] != nil {
+			c.picklists = true
+			if err := splitPicklist(gd, picklist[name], c, print, o); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		// Imports follow the code, not the text: a label in a comment may
 		// well say "json.".
 		ast.Inspect(gd, func(n ast.Node) bool {
 			if sel, ok := n.(*ast.SelectorExpr); ok {
 				if id, ok := sel.X.(*ast.Ident); ok {
-					uses[o][id.Name] = true
+					c.uses[id.Name] = true
 				}
 			}
 			return true
 		})
-		b.WriteString("\n")
-		if err := cfg.Fprint(b, fset, &printer.CommentedNode{Node: gd, Comments: file.Comments}); err != nil {
-			return nil, fmt.Errorf("print the generated code of %s: %w", o.API, err)
+		if err := print(&c.models, gd, o); err != nil {
+			return nil, err
 		}
-		b.WriteString("\n")
 	}
+	typesImport := cfg.ImportPath + "/" + PicklistTypesPackage
 	var out []File
 	for _, o := range order {
-		body := bodies[o].Bytes()
-		var b bytes.Buffer
-		b.WriteString(header)
-		fmt.Fprintf(&b, "\npackage %s\n", file.Name.Name)
+		c := code[o]
+		base := strings.ToLower(o.API) + ".gen.go"
 		var imps []string
 		for _, imp := range knownImports {
-			if uses[o][imp.name] {
-				imps = append(imps, strconv.Quote(imp.path))
+			if c.uses[imp.name] {
+				imps = append(imps, imp.path)
 			}
 		}
-		switch len(imps) {
-		case 0:
-		case 1:
-			fmt.Fprintf(&b, "\nimport %s\n", imps[0])
-		default:
-			fmt.Fprintf(&b, "\nimport (\n\t%s\n)\n", strings.Join(imps, "\n\t"))
+		if c.picklists {
+			imps = append(imps, typesImport)
+			sort.Strings(imps)
+			out = append(out,
+				File{Name: PicklistsPackage + "/" + base, Data: goFile(PicklistsPackage, []string{typesImport}, c.values.Bytes())},
+				File{Name: PicklistTypesPackage + "/" + base, Data: goFile(path.Base(PicklistTypesPackage), nil, c.types.Bytes())})
 		}
-		b.Write(body)
-		out = append(out, File{Name: strings.ToLower(o.API) + ".gen.go", Data: b.Bytes()})
+		out = append(out, File{Name: base, Data: goFile(file.Name.Name, imps, c.models.Bytes())})
 	}
 	return out, nil
+}
+
+// splitPicklist sends a picklist type's declarations where they belong:
+// the type to the internal types package (under its own name) and an alias
+// of it, with oapi-codegen's documentation, to the models; the constants to
+// package picklists, their type qualified.
+func splitPicklist(gd *ast.GenDecl, pl *Picklist, c *objectCode, print func(*bytes.Buffer, *ast.GenDecl, *Object) error, o *Object) error {
+	typesName := path.Base(PicklistTypesPackage)
+	switch gd.Tok {
+	case token.TYPE:
+		name := gd.Specs[0].(*ast.TypeSpec).Name.Name
+		c.models.WriteString("\n")
+		if gd.Doc != nil {
+			for _, line := range gd.Doc.List {
+				c.models.WriteString(line.Text + "\n")
+			}
+			c.models.WriteString("//\n")
+		}
+		fmt.Fprintf(&c.models, "// Its values are the %s* constants of package %s.\n", name, PicklistsPackage)
+		fmt.Fprintf(&c.models, "type %s = %s.%s\n", name, typesName, name)
+		fmt.Fprintf(&c.types, "\n// %s is the type of %s; see the alias of the same name.\ntype %s string\n", name, clean(pl.Field), name)
+		return nil
+	case token.CONST:
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			id, ok := vs.Type.(*ast.Ident)
+			if !ok {
+				return fmt.Errorf("generated code of %s: constant %s has no named type", o.API, vs.Names[0].Name)
+			}
+			vs.Type = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: typesName}, Sel: id}
+		}
+		return print(&c.values, gd, o)
+	}
+	return fmt.Errorf("generated code of %s: unexpected %s declaration of a picklist", o.API, gd.Tok)
+}
+
+// goFile puts the generator's header, a package clause and imports before
+// formatted declarations.
+func goFile(pkg string, imps []string, body []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(body) + 256)
+	b.WriteString(header)
+	fmt.Fprintf(&b, "\npackage %s\n", pkg)
+	switch len(imps) {
+	case 0:
+	case 1:
+		fmt.Fprintf(&b, "\nimport %s\n", strconv.Quote(imps[0]))
+	default:
+		b.WriteString("\nimport (\n")
+		for _, imp := range imps {
+			fmt.Fprintf(&b, "\t%s\n", strconv.Quote(imp))
+		}
+		b.WriteString(")\n")
+	}
+	b.Write(body)
+	return b.Bytes()
+}
+
+// commentsOf is the part of a file's comments (in source order) that lies
+// inside a declaration, found by binary search: the printer would otherwise
+// scan every comment of the chunk for every declaration.
+// It selects what the printer itself would.
+func commentsOf(all []*ast.CommentGroup, gd *ast.GenDecl) []*ast.CommentGroup {
+	beg, end := gd.Pos(), gd.End()
+	if gd.Doc != nil {
+		beg = gd.Doc.Pos()
+	}
+	lo := sort.Search(len(all), func(i int) bool { return all[i].End() >= beg })
+	hi := sort.Search(len(all), func(i int) bool { return all[i].Pos() >= end })
+	return all[lo:max(lo, hi)]
 }
 
 // declType is the Go type a generated declaration belongs to: the type it
@@ -367,8 +460,9 @@ func docCode(m *Model, cfg *Config) []byte {
 	fmt.Fprintf(&b, "// Package %s holds the Go types of %d Salesforce objects, generated by\n", cfg.Package, len(m.Objects))
 	b.WriteString("// typedforce from their describe results: for each object a read shape\n")
 	b.WriteString("// (every field, nil when absent or null), a create shape, an update shape\n")
-	b.WriteString("// whose nillable fields can be cleared, and picklist value constants. The\n")
-	b.WriteString("// API names of the fields are constants of the subpackage fields.\n")
+	b.WriteString("// whose nillable fields can be cleared, and a type per picklist. The\n")
+	b.WriteString("// picklist values are constants of the subpackage picklists, the API\n")
+	b.WriteString("// names of the fields constants of the subpackage fields.\n")
 	if cfg.Client {
 		b.WriteString("//\n// It also holds the client of the REST operations (rest-client.gen.go),\n")
 		b.WriteString("// which are the same for every object; package sobjects builds on it.\n")
@@ -377,9 +471,23 @@ func docCode(m *Model, cfg *Config) []byte {
 	return b.Bytes()
 }
 
-// FieldsPackage is the subpackage of the output that holds the field API
-// names.
-const FieldsPackage = "fields"
+// Subpackages of the output, as paths relative to it.
+//
+// Picklists are split over three packages so that the Go compiler works on
+// them in parallel: a large org has tens of thousands of picklist
+// constants, and in the package of the shapes they took a third of its
+// compile. The types are declared in an internal package that compiles in
+// a moment; the shapes' package refers to them through aliases of the same
+// names (gen.AccountIndustryValue), and package picklists declares the
+// constants. The shapes and the constants then compile side by side.
+const (
+	// FieldsPackage holds the field API names (see FieldsCode).
+	FieldsPackage = "fields"
+	// PicklistsPackage holds the picklist value constants.
+	PicklistsPackage = "picklists"
+	// PicklistTypesPackage declares the picklist types.
+	PicklistTypesPackage = "internal/picklisttypes"
+)
 
 // FieldsCode returns the field API names as constants, object name then
 // field name: fields.AccountIndustry = "Industry".

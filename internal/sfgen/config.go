@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
+
+	"golang.org/x/mod/modfile"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -17,6 +21,7 @@ import (
 //	package: sfmodel              # Go package name of the output
 //	describe: schema/describe     # folder of describe JSON, one file per object
 //	out: sfmodel                  # output folder of the Go package
+//	importPath: example.com/app/sfmodel # default: from the go.mod above out
 //	openapi: schema/sobjects.yaml # where the OpenAPI document is written
 //	apiVersion: "62.0"            # recorded in the document
 //	include: ["*"]                # object API name patterns (path.Match syntax)
@@ -29,6 +34,7 @@ type Config struct {
 	Package    string   `yaml:"package"`
 	Describe   string   `yaml:"describe"`
 	Out        string   `yaml:"out"`
+	ImportPath string   `yaml:"importPath"`
 	OpenAPI    string   `yaml:"openapi"`
 	APIVersion string   `yaml:"apiVersion"`
 	Include    []string `yaml:"include"`
@@ -92,4 +98,36 @@ func (c *Config) Selects(api string) bool {
 		return false
 	}
 	return !match(c.Exclude)
+}
+
+// ModuleImportPath is the import path of the package in folder dir: the
+// path of the module whose go.mod is the nearest one above dir, joined with
+// dir's place in that module. dir need not exist yet.
+func ModuleImportPath(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; {
+		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil {
+			mod := modfile.ModulePath(data)
+			if mod == "" {
+				return "", fmt.Errorf("%s has no module line", filepath.Join(d, "go.mod"))
+			}
+			rel, err := filepath.Rel(d, abs)
+			if err != nil {
+				return "", err
+			}
+			return path.Join(mod, filepath.ToSlash(rel)), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("the output folder %s is in no Go module (no go.mod above it): create the module first, or give the import path (-import-path, importPath in the config)", dir)
+		}
+		d = parent
+	}
 }

@@ -98,3 +98,22 @@ func TestConfigRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestModuleImportPath(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("// a comment\nmodule \"example.com/app\"\n\ngo 1.26.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for dir, want := range map[string]string{
+		root:                                  "example.com/app",
+		filepath.Join(root, "sfmodel"):        "example.com/app/sfmodel",
+		filepath.Join(root, "internal", "sf"): "example.com/app/internal/sf", // need not exist
+	} {
+		if got, err := ModuleImportPath(dir); err != nil || got != want {
+			t.Errorf("ModuleImportPath(%s) = %q, %v; want %q", dir, got, err, want)
+		}
+	}
+	if got, err := ModuleImportPath(filepath.Join(os.TempDir(), "no-module-here", "x")); err == nil {
+		t.Errorf("outside any module: %q, want an error", got)
+	}
+}

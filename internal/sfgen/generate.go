@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,13 @@ func Run(cfg *Config) (*Result, error) {
 	}
 	if !validPackageName(cfg.Package) {
 		return nil, fmt.Errorf("package name %q is not a valid Go package name", cfg.Package)
+	}
+	if cfg.ImportPath == "" {
+		ip, err := ModuleImportPath(cfg.Out)
+		if err != nil {
+			return nil, err
+		}
+		cfg.ImportPath = ip
 	}
 	if cfg.OpenAPI == "" {
 		cfg.OpenAPI = filepath.Join(cfg.Out, "openapi.yaml")
@@ -78,12 +86,17 @@ func Run(cfg *Config) (*Result, error) {
 }
 
 // removeStale deletes the files an earlier run wrote for objects that are no
-// longer generated, in the output folder and its fields package. Only
+// longer generated (or no longer have picklists), in the output folder and
+// its subpackages. Only
 // *.gen.go files that start with the generator's own header are touched;
 // keep holds the paths, relative to out, of the files this run wrote.
 func removeStale(out string, keep map[string]bool) error {
-	for _, dir := range []string{out, filepath.Join(out, FieldsPackage)} {
+	for _, sub := range []string{".", FieldsPackage, PicklistsPackage, PicklistTypesPackage} {
+		dir := filepath.Join(out, sub)
 		entries, err := os.ReadDir(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
 			return err
 		}

@@ -70,6 +70,7 @@ type Relationship struct {
 // with a constant per value.
 type Picklist struct {
 	GoName     string
+	Field      string // Object.Field
 	Restricted bool
 	Multi      bool
 	Values     []PicklistValue
@@ -393,7 +394,7 @@ func keepRels(rels []*Relationship, names map[string]string, seen map[string]boo
 }
 
 func buildPicklist(obj string, df *describe.Field, cfg *Config) (*Picklist, error) {
-	pl := &Picklist{Restricted: df.RestrictedPicklist, Multi: df.Type == "multipicklist"}
+	pl := &Picklist{Field: obj + "." + df.Name, Restricted: df.RestrictedPicklist, Multi: df.Type == "multipicklist"}
 	overrides := cfg.Names.Values[obj+"."+df.Name]
 	var scope naming.Scope
 	scope.Reserve("") // never empty

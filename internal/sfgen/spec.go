@@ -201,7 +201,7 @@ func picklistSchema(o *Object, pl *Picklist) *omap {
 		kind = "a restricted picklist: Salesforce accepts no other value"
 	}
 	s := obj("type", "string",
-		"description", clean(fmt.Sprintf("is a value of %s, %s.", o.API, kind)),
+		"description", clean(fmt.Sprintf("is a value of %s, %s.", pl.Field, kind)),
 		"x-sf-restricted", pl.Restricted)
 	if len(values) > 0 {
 		s.set("enum", values).set("x-enum-varnames", names)
