@@ -21,7 +21,14 @@ import (
 	"github.com/typedforce/typedforce/internal/sfgen"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	// generate starts copies of its executable, this test binary, as
+	// codegen workers.
+	if len(os.Args) > 1 && os.Args[1] == sfgen.WorkerCommandName {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // queryable are the files of a pull of every queryable object of the fake
 // org: the bundled org, Gadget__c, and not GadgetChangeEvent.

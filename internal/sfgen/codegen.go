@@ -7,7 +7,6 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
-	"maps"
 	"path"
 	"runtime"
 	"sort"
@@ -74,15 +73,19 @@ func codegenOptions(cfg *Config, client bool) (codegen.Configuration, error) {
 }
 
 // GoFiles runs oapi-codegen and returns the package's files, formatted:
-// one file per object (account.gen.go), the REST client when cfg.Client is
-// set, the field names and the package documentation.
+// one file per object and package (see PicklistsPackage), the REST client
+// when cfg.Client is set, the field names and the package documentation.
 //
 // oapi-codegen parses its templates on every run (12 ms) and compares every
 // enum with every other type, so one run per object and one run for a whole
 // 1,000-object org were both far slower than runs over chunks of objects.
-// The chunks' output is split back into a file per object, so the chunking
+// The chunks' output is split back into files per object, so the chunking
 // never shows in the result. Objects refer to each other through x-go-type
 // names, so each chunk's schemas stand alone.
+//
+// This process runs one chunk at a time (oapi-codegen keeps global state);
+// with cfg.WorkerCommand set, worker processes take chunks too, one per
+// further CPU (see ServeWorker).
 func GoFiles(m *Model, cfg *Config) ([]File, error) {
 	opts, err := codegenOptions(cfg, false)
 	if err != nil {
@@ -90,56 +93,49 @@ func GoFiles(m *Model, cfg *Config) ([]File, error) {
 	}
 	fields := make(chan []byte, 1)
 	go func() { fields <- FieldsCode(m) }()
-	prepare(m.Objects)
-	owner := map[string]*Object{}      // Go type name -> object
-	picklist := map[string]*Picklist{} // Go type name -> picklist
-	for _, o := range m.Objects {
-		for _, t := range []string{o.GoName, o.Create, o.Update} {
-			owner[t] = o
-		}
-		for _, pl := range o.Picklists {
-			owner[pl.GoName] = o
-			picklist[pl.GoName] = pl
-		}
-	}
 
-	// oapi-codegen runs one chunk at a time (it keeps global state) while
-	// the other CPUs format and split the chunks it has finished.
 	type result struct {
 		files []File
 		err   error
 	}
-	raw := make(chan File)
+	chunks := make(chan []*Object)
 	results := make(chan result)
 	var wg sync.WaitGroup
-	for range max(1, runtime.GOMAXPROCS(0)) {
+	serve := func(generate func([]*Object) ([]File, error)) {
+		for chunk := range chunks {
+			files, err := generate(chunk)
+			results <- result{files, err}
+		}
+	}
+	wg.Go(func() { serve(func(objs []*Object) ([]File, error) { return generateChunk(objs, opts, cfg) }) })
+	if n := (len(m.Objects) + chunkSize - 1) / chunkSize; cfg.WorkerCommand != nil && n > 1 {
+		for range min(n-1, runtime.GOMAXPROCS(0)-1) {
+			wg.Go(func() {
+				w, err := startWorker(cfg)
+				if err != nil {
+					// This process and the other workers do the work.
+					return
+				}
+				serve(w.generate)
+				if err := w.close(); err != nil {
+					results <- result{nil, err}
+				}
+			})
+		}
+	}
+	if cfg.Client {
 		wg.Go(func() {
-			for f := range raw {
-				files, err := splitChunk(f, owner, picklist, cfg, f.Name == ClientFile)
-				results <- result{files, err}
-			}
+			files, err := clientFiles(cfg)
+			results <- result{files, err}
 		})
 	}
-	var genErr error
 	go func() {
-		defer func() { close(raw); wg.Wait(); close(results) }()
 		for start := 0; start < len(m.Objects); start += chunkSize {
-			chunk := m.Objects[start:min(start+chunkSize, len(m.Objects))]
-			code, err := chunkCode(chunk, opts)
-			if err != nil {
-				genErr = err
-				return
-			}
-			raw <- File{Name: chunk[0].API, Data: code}
+			chunks <- m.Objects[start:min(start+chunkSize, len(m.Objects))]
 		}
-		if cfg.Client {
-			code, err := clientCode(cfg)
-			if err != nil {
-				genErr = err
-				return
-			}
-			raw <- File{Name: ClientFile, Data: code}
-		}
+		close(chunks)
+		wg.Wait()
+		close(results)
 	}()
 	var files []File
 	var firstErr error
@@ -148,9 +144,6 @@ func GoFiles(m *Model, cfg *Config) ([]File, error) {
 			firstErr = r.err
 		}
 		files = append(files, r.files...)
-	}
-	if genErr != nil {
-		return nil, genErr
 	}
 	if firstErr != nil {
 		return nil, firstErr
@@ -165,54 +158,45 @@ func GoFiles(m *Model, cfg *Config) ([]File, error) {
 // (quadratic) negligible.
 const chunkSize = 40
 
-// chunkCode runs oapi-codegen on the schemas of some objects.
-func chunkCode(objs []*Object, opts codegen.Configuration) ([]byte, error) {
+// codegenMu serialises oapi-codegen runs: Generate keeps its options and
+// document in package variables.
+var codegenMu sync.Mutex
+
+// generateChunk runs oapi-codegen on the schemas of some objects and splits
+// its output into formatted files.
+func generateChunk(objs []*Object, opts codegen.Configuration, cfg *Config) ([]File, error) {
 	spec := &openapi3.T{
 		OpenAPI:    "3.0.3",
 		Info:       &openapi3.Info{Title: objs[0].API, Version: "1"},
 		Paths:      openapi3.NewPaths(),
 		Components: &openapi3.Components{Schemas: openapi3.Schemas{}},
 	}
+	owner := map[string]*Object{}      // Go type name -> object
+	picklist := map[string]*Picklist{} // Go type name -> picklist
 	for _, o := range objs {
-		if o.kinErr != nil {
-			return nil, o.kinErr
+		schemas := o.schemas()
+		for i, name := range schemas.keys {
+			s, err := schemaOf(schemas.vals[i].(*omap))
+			if err != nil {
+				return nil, err
+			}
+			spec.Components.Schemas[name] = s
 		}
-		maps.Copy(spec.Components.Schemas, o.kinSchemas)
+		for _, t := range []string{o.GoName, o.Create, o.Update} {
+			owner[t] = o
+		}
+		for _, pl := range o.Picklists {
+			owner[pl.GoName] = o
+			picklist[pl.GoName] = pl
+		}
 	}
+	codegenMu.Lock()
 	code, err := codegen.Generate(spec, opts)
+	codegenMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("oapi-codegen (objects %s to %s): %w", objs[0].API, objs[len(objs)-1].API, err)
 	}
-	return []byte(code), nil
-}
-
-// prepare builds every object's schemas, in both forms, on every CPU
-// before oapi-codegen starts: its runs are sequential and are the longest
-// part of a large org, so nothing else should wait in line with them.
-func prepare(objs []*Object) {
-	var wg sync.WaitGroup
-	next := make(chan *Object)
-	for range max(1, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for o := range next {
-				schemas := o.schemas()
-				o.kinSchemas = make(openapi3.Schemas, len(schemas.keys))
-				for i, name := range schemas.keys {
-					s, err := schemaOf(schemas.vals[i].(*omap))
-					if err != nil {
-						o.kinErr = err
-						break
-					}
-					o.kinSchemas[name] = s
-				}
-			}
-		})
-	}
-	for _, o := range objs {
-		next <- o
-	}
-	close(next)
-	wg.Wait()
+	return splitChunk(File{Name: objs[0].API, Data: []byte(code)}, owner, picklist, cfg)
 }
 
 // knownImports are the packages generated models can use; a file imports
@@ -234,16 +218,8 @@ type objectCode struct {
 
 // splitChunk cuts oapi-codegen's output into formatted files, one per
 // object and package, by the owner of each top-level declaration (see
-// PicklistsPackage for where picklists go). The client's output (whole)
-// stays one file.
-func splitChunk(f File, owner map[string]*Object, picklist map[string]*Picklist, cfg *Config, whole bool) ([]File, error) {
-	if whole {
-		src, err := imports.Process(f.Name, f.Data, nil)
-		if err != nil {
-			return nil, fmt.Errorf("format the generated client: %w", err)
-		}
-		return []File{{Name: f.Name, Data: replaceHeader(src)}}, nil
-	}
+// PicklistsPackage for where picklists go).
+func splitChunk(f File, owner map[string]*Object, picklist map[string]*Picklist, cfg *Config) ([]File, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "", f.Data, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
@@ -412,8 +388,9 @@ func declType(gd *ast.GenDecl) string {
 	return ""
 }
 
-// clientCode generates the REST operations' client from their own document.
-func clientCode(cfg *Config) ([]byte, error) {
+// clientFiles generates the REST operations' client from their own
+// document: one file, formatted whole.
+func clientFiles(cfg *Config) ([]File, error) {
 	opts, err := codegenOptions(cfg, true)
 	if err != nil {
 		return nil, err
@@ -428,11 +405,17 @@ func clientCode(cfg *Config) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load the REST operations' document: %w", err)
 	}
+	codegenMu.Lock()
 	code, err := codegen.Generate(spec, opts)
+	codegenMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("oapi-codegen, REST client: %w", err)
 	}
-	return []byte(code), nil
+	src, err := imports.Process(ClientFile, []byte(code), nil)
+	if err != nil {
+		return nil, fmt.Errorf("format the generated client: %w", err)
+	}
+	return []File{{Name: ClientFile, Data: replaceHeader(src)}}, nil
 }
 
 // replaceHeader drops everything before the package clause (oapi-codegen's

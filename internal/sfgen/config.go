@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -44,6 +45,11 @@ type Config struct {
 	// client. typedforce's own gen package is generated with it; a user's
 	// package needs only models, since the sobjects package brings the client.
 	Client bool `yaml:"client"`
+
+	// WorkerCommand, when set, returns a command that starts a process
+	// serving ServeWorker on its stdin and stdout: oapi-codegen then runs
+	// on more than one CPU. typedforce generate starts itself.
+	WorkerCommand func() *exec.Cmd `yaml:"-"`
 }
 
 // Names overrides generated Go names. Keys are API names; a field or a

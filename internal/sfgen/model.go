@@ -2,11 +2,12 @@ package sfgen
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/typedforce/typedforce/internal/describe"
 	"github.com/typedforce/typedforce/internal/naming"
 )
@@ -36,8 +37,6 @@ type Object struct {
 
 	schemasOnce sync.Once
 	schemaMap   *omap
-	kinSchemas  openapi3.Schemas // schemaMap for oapi-codegen (see prepare)
-	kinErr      error
 }
 
 // Field is one field of an object.
@@ -196,8 +195,21 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 		m.Objects[i].Update = shapes[o.Name+"#update"]
 	}
 
-	for i, o := range selected {
-		if err := m.buildFields(m.Objects[i], o, cfg); err != nil {
+	// Each object's fields depend on nothing but the object names: built in
+	// parallel, the first error in object order reported.
+	errs := make([]error, len(selected))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(selected); i = int(next.Add(1) - 1) {
+				errs[i] = m.buildFields(m.Objects[i], selected[i], cfg)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return nil, err
 		}
 	}
