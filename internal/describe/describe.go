@@ -119,14 +119,18 @@ func (e *FileError) Error() string {
 func (e *FileError) Unwrap() error { return e.Err }
 
 // Parse decodes one describe result and checks that it can be generated from.
-// path is used in errors only.
+// path is used in errors only. The result shares no memory with data.
 func Parse(path string, data []byte) (*SObject, error) {
 	var o SObject
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &FileError{Path: path, Err: errors.New("file is empty")}
 	}
-	if err := decodeOne(data, &o); err != nil {
-		return nil, &FileError{Path: path, Err: err}
+	if !fastDecode(data, &o) {
+		// Not in the usual shape, or not valid: encoding/json decides.
+		o = SObject{}
+		if err := decodeOne(data, &o); err != nil {
+			return nil, &FileError{Path: path, Err: err}
+		}
 	}
 	if err := o.validate(); err != nil {
 		err.Path = path
@@ -147,6 +151,7 @@ func (o *SObject) validate() *FileError {
 	}
 	seen := make(map[string]bool, len(o.Fields))
 	for i, f := range o.Fields {
+		key := strings.ToLower(f.Name)
 		switch {
 		case f.Name == "":
 			return &FileError{Field: fmt.Sprintf("#%d", i), Err: errors.New(`missing "name"`)}
@@ -154,10 +159,10 @@ func (o *SObject) validate() *FileError {
 			return &FileError{Field: f.Name, Err: errors.New("not a valid API name")}
 		case f.Type == "":
 			return &FileError{Field: f.Name, Err: errors.New(`missing "type"`)}
-		case seen[strings.ToLower(f.Name)]:
+		case seen[key]:
 			return &FileError{Field: f.Name, Err: errors.New("duplicate field name")}
 		}
-		seen[strings.ToLower(f.Name)] = true
+		seen[key] = true
 		if rn := Str(f.RelationshipName); rn != "" && !validAPIName(rn) {
 			return &FileError{Field: f.Name, Err: fmt.Errorf("relationship name %q is not a valid API name", rn)}
 		}
@@ -278,13 +283,15 @@ func LoadDir(dir string) ([]*SObject, error) {
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			var buf []byte // Parse keeps nothing of the data
 			for i := range next {
-				data, err := os.ReadFile(paths[i])
+				data, err := readFile(paths[i], buf[:0])
 				if err != nil {
 					errs[i] = &FileError{Path: paths[i], Err: err}
 					continue
 				}
 				objs[i], errs[i] = Parse(paths[i], data)
+				buf = data
 			}
 		})
 	}
@@ -315,4 +322,26 @@ func LoadDir(dir string) ([]*SObject, error) {
 	}
 	sort.Slice(objs, func(i, j int) bool { return objs[i].Name < objs[j].Name })
 	return objs, nil
+}
+
+// readFile is os.ReadFile appending to buf.
+func readFile(path string, buf []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
