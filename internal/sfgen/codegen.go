@@ -3,15 +3,9 @@ package sfgen
 import (
 	"bytes"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/printer"
-	"go/token"
-	"path"
 	"runtime"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -165,227 +159,47 @@ var codegenMu sync.Mutex
 // generateChunk runs oapi-codegen on the schemas of some objects and splits
 // its output into formatted files.
 func generateChunk(objs []*Object, opts codegen.Configuration, cfg *Config) ([]File, error) {
+	src, cc, err := chunkSource(objs, opts)
+	if err != nil {
+		return nil, err
+	}
+	return splitChunk(objs[0].API, src, cc, cfg)
+}
+
+// chunkSource is oapi-codegen's output for some objects, unformatted, and
+// the owners of the Go types in it.
+func chunkSource(objs []*Object, opts codegen.Configuration) ([]byte, *chunkCode, error) {
 	spec := &openapi3.T{
 		OpenAPI:    "3.0.3",
 		Info:       &openapi3.Info{Title: objs[0].API, Version: "1"},
 		Paths:      openapi3.NewPaths(),
 		Components: &openapi3.Components{Schemas: openapi3.Schemas{}},
 	}
-	owner := map[string]*Object{}      // Go type name -> object
-	picklist := map[string]*Picklist{} // Go type name -> picklist
+	cc := &chunkCode{owner: map[string]*Object{}, picklist: map[string]*Picklist{}}
 	for _, o := range objs {
 		schemas := o.schemas()
 		for i, name := range schemas.keys {
 			s, err := schemaOf(schemas.vals[i].(*omap))
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			spec.Components.Schemas[name] = s
 		}
 		for _, t := range []string{o.GoName, o.Create, o.Update} {
-			owner[t] = o
+			cc.owner[t] = o
 		}
 		for _, pl := range o.Picklists {
-			owner[pl.GoName] = o
-			picklist[pl.GoName] = pl
+			cc.owner[pl.GoName] = o
+			cc.picklist[pl.GoName] = pl
 		}
 	}
 	codegenMu.Lock()
 	code, err := codegen.Generate(spec, opts)
 	codegenMu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("oapi-codegen (objects %s to %s): %w", objs[0].API, objs[len(objs)-1].API, err)
+		return nil, nil, fmt.Errorf("oapi-codegen (objects %s to %s): %w", objs[0].API, objs[len(objs)-1].API, err)
 	}
-	return splitChunk(File{Name: objs[0].API, Data: []byte(code)}, owner, picklist, cfg)
-}
-
-// knownImports are the packages generated models can use; a file imports
-// the ones its code names.
-var knownImports = []struct{ name, path string }{
-	{"json", "encoding/json"},
-	{"nullable", "github.com/oapi-codegen/nullable"},
-	{"sftype", sftypeImport},
-}
-
-// objectCode collects one object's declarations, by the package they go to.
-type objectCode struct {
-	models    bytes.Buffer    // shapes and picklist type aliases
-	uses      map[string]bool // package names the models code refers to
-	values    bytes.Buffer    // picklist constants (package picklists)
-	types     bytes.Buffer    // picklist types (the internal package)
-	picklists bool
-}
-
-// splitChunk cuts oapi-codegen's output into formatted files, one per
-// object and package, by the owner of each top-level declaration (see
-// PicklistsPackage for where picklists go).
-func splitChunk(f File, owner map[string]*Object, picklist map[string]*Picklist, cfg *Config) ([]File, error) {
-	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, "", f.Data, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		return nil, fmt.Errorf("parse the generated code of %s: %w", f.Name, err)
-	}
-	// Each declaration is printed from the one parse of the chunk, with the
-	// comments inside it, as gofmt would print it in place.
-	pcfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
-	print := func(b *bytes.Buffer, gd *ast.GenDecl, o *Object) error {
-		b.WriteString("\n")
-		if err := pcfg.Fprint(b, fset, &printer.CommentedNode{Node: gd, Comments: commentsOf(file.Comments, gd)}); err != nil {
-			return fmt.Errorf("print the generated code of %s: %w", o.API, err)
-		}
-		b.WriteString("\n")
-		return nil
-	}
-	code := map[*Object]*objectCode{}
-	var order []*Object
-	for _, d := range file.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok {
-			return nil, fmt.Errorf("generated code of %s: unexpected top-level %T", f.Name, d)
-		}
-		if gd.Tok == token.IMPORT {
-			continue
-		}
-		name := declType(gd)
-		o := owner[name]
-		if o == nil {
-			return nil, fmt.Errorf("generated code of %s: no object owns the declaration at %s", f.Name, fset.Position(gd.Pos()))
-		}
-		c := code[o]
-		if c == nil {
-			c = &objectCode{uses: map[string]bool{}}
-			code[o] = c
-			order = append(order, o)
-		}
-		if picklist[name] != nil {
-			c.picklists = true
-			if err := splitPicklist(gd, picklist[name], c, print, o); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		// Imports follow the code, not the text: a label in a comment may
-		// well say "json.".
-		ast.Inspect(gd, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok {
-				if id, ok := sel.X.(*ast.Ident); ok {
-					c.uses[id.Name] = true
-				}
-			}
-			return true
-		})
-		if err := print(&c.models, gd, o); err != nil {
-			return nil, err
-		}
-	}
-	typesImport := cfg.ImportPath + "/" + PicklistTypesPackage
-	var out []File
-	for _, o := range order {
-		c := code[o]
-		base := strings.ToLower(o.API) + ".gen.go"
-		var imps []string
-		for _, imp := range knownImports {
-			if c.uses[imp.name] {
-				imps = append(imps, imp.path)
-			}
-		}
-		if c.picklists {
-			imps = append(imps, typesImport)
-			sort.Strings(imps)
-			out = append(out,
-				File{Name: PicklistsPackage + "/" + base, Data: goFile(PicklistsPackage, []string{typesImport}, c.values.Bytes())},
-				File{Name: PicklistTypesPackage + "/" + base, Data: goFile(path.Base(PicklistTypesPackage), nil, c.types.Bytes())})
-		}
-		out = append(out, File{Name: base, Data: goFile(file.Name.Name, imps, c.models.Bytes())})
-	}
-	return out, nil
-}
-
-// splitPicklist sends a picklist type's declarations where they belong:
-// the type to the internal types package (under its own name) and an alias
-// of it, with oapi-codegen's documentation, to the models; the constants to
-// package picklists, their type qualified.
-func splitPicklist(gd *ast.GenDecl, pl *Picklist, c *objectCode, print func(*bytes.Buffer, *ast.GenDecl, *Object) error, o *Object) error {
-	typesName := path.Base(PicklistTypesPackage)
-	switch gd.Tok {
-	case token.TYPE:
-		name := gd.Specs[0].(*ast.TypeSpec).Name.Name
-		c.models.WriteString("\n")
-		if gd.Doc != nil {
-			for _, line := range gd.Doc.List {
-				c.models.WriteString(line.Text + "\n")
-			}
-			c.models.WriteString("//\n")
-		}
-		fmt.Fprintf(&c.models, "// Its values are the %s* constants of package %s.\n", name, PicklistsPackage)
-		fmt.Fprintf(&c.models, "type %s = %s.%s\n", name, typesName, name)
-		fmt.Fprintf(&c.types, "\n// %s is the type of %s; see the alias of the same name.\ntype %s string\n", name, clean(pl.Field), name)
-		return nil
-	case token.CONST:
-		for _, spec := range gd.Specs {
-			vs := spec.(*ast.ValueSpec)
-			id, ok := vs.Type.(*ast.Ident)
-			if !ok {
-				return fmt.Errorf("generated code of %s: constant %s has no named type", o.API, vs.Names[0].Name)
-			}
-			vs.Type = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: typesName}, Sel: id}
-		}
-		return print(&c.values, gd, o)
-	}
-	return fmt.Errorf("generated code of %s: unexpected %s declaration of a picklist", o.API, gd.Tok)
-}
-
-// goFile puts the generator's header, a package clause and imports before
-// formatted declarations.
-func goFile(pkg string, imps []string, body []byte) []byte {
-	var b bytes.Buffer
-	b.Grow(len(body) + 256)
-	b.WriteString(header)
-	fmt.Fprintf(&b, "\npackage %s\n", pkg)
-	switch len(imps) {
-	case 0:
-	case 1:
-		fmt.Fprintf(&b, "\nimport %s\n", strconv.Quote(imps[0]))
-	default:
-		b.WriteString("\nimport (\n")
-		for _, imp := range imps {
-			fmt.Fprintf(&b, "\t%s\n", strconv.Quote(imp))
-		}
-		b.WriteString(")\n")
-	}
-	b.Write(body)
-	return b.Bytes()
-}
-
-// commentsOf is the part of a file's comments (in source order) that lies
-// inside a declaration, found by binary search: the printer would otherwise
-// scan every comment of the chunk for every declaration.
-// It selects what the printer itself would.
-func commentsOf(all []*ast.CommentGroup, gd *ast.GenDecl) []*ast.CommentGroup {
-	beg, end := gd.Pos(), gd.End()
-	if gd.Doc != nil {
-		beg = gd.Doc.Pos()
-	}
-	lo := sort.Search(len(all), func(i int) bool { return all[i].End() >= beg })
-	hi := sort.Search(len(all), func(i int) bool { return all[i].Pos() >= end })
-	return all[lo:max(lo, hi)]
-}
-
-// declType is the Go type a generated declaration belongs to: the type it
-// declares, or the type of its constants.
-func declType(gd *ast.GenDecl) string {
-	if len(gd.Specs) == 0 {
-		return ""
-	}
-	switch s := gd.Specs[0].(type) {
-	case *ast.TypeSpec:
-		return s.Name.Name
-	case *ast.ValueSpec:
-		if id, ok := s.Type.(*ast.Ident); ok {
-			return id.Name
-		}
-	}
-	return ""
+	return []byte(code), cc, nil
 }
 
 // clientFiles generates the REST operations' client from their own
