@@ -81,9 +81,22 @@ func codegenOptions(cfg *Config, client bool) (codegen.Configuration, error) {
 // with cfg.WorkerCommand set, worker processes take chunks too, one per
 // further CPU (see ServeWorker).
 func GoFiles(m *Model, cfg *Config) ([]File, error) {
-	opts, err := codegenOptions(cfg, false)
+	var files []File
+	err := goFiles(m, cfg, func(fs []File) { files = append(files, fs...) })
 	if err != nil {
 		return nil, err
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, nil
+}
+
+// goFiles is GoFiles handing over files as they are made: emit runs on the
+// caller's goroutine, one call at a time. After an error, some files may
+// have been emitted.
+func goFiles(m *Model, cfg *Config, emit func([]File)) error {
+	opts, err := codegenOptions(cfg, false)
+	if err != nil {
+		return err
 	}
 	fields := make(chan []byte, 1)
 	go func() { fields <- FieldsCode(m) }()
@@ -131,20 +144,20 @@ func GoFiles(m *Model, cfg *Config) ([]File, error) {
 		wg.Wait()
 		close(results)
 	}()
-	var files []File
 	var firstErr error
 	for r := range results {
 		if r.err != nil && firstErr == nil {
 			firstErr = r.err
 		}
-		files = append(files, r.files...)
+		if firstErr == nil {
+			emit(r.files)
+		}
 	}
 	if firstErr != nil {
-		return nil, firstErr
+		return firstErr
 	}
-	files = append(files, File{Name: FieldsFile, Data: <-fields}, File{Name: DocFile, Data: docCode(m, cfg)})
-	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	return files, nil
+	emit([]File{{Name: FieldsFile, Data: <-fields}, {Name: DocFile, Data: docCode(m, cfg)}})
+	return nil
 }
 
 // chunkSize is the number of objects per oapi-codegen run: large enough to

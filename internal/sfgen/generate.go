@@ -9,13 +9,16 @@
 package sfgen
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/typedforce/typedforce/internal/describe"
 )
@@ -26,8 +29,9 @@ type Result struct {
 	Files   []string
 }
 
-// Run generates from cfg.Describe into cfg.Out and cfg.OpenAPI. Everything
-// is produced in memory first: on any error nothing is written.
+// Run generates from cfg.Describe into cfg.Out and cfg.OpenAPI. Files are
+// put in place only when everything has succeeded: on any error nothing in
+// the output changes.
 func Run(cfg *Config) (*Result, error) {
 	if cfg.Describe == "" || cfg.Out == "" {
 		return nil, errors.New("the describe folder and the output folder are required")
@@ -56,29 +60,54 @@ func Run(cfg *Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Files are staged (written under temporary names) while the
+	// generator still works: creating thousands of files is slow on some
+	// file systems, and this way it overlaps the generation. They are put
+	// in place only when everything has succeeded.
+	st := newStager()
+	defer st.abort()
+	staged := make(chan File, 64)
+	var stageErr error
+	var stageWG sync.WaitGroup
+	var stageMu sync.Mutex
+	for range 4 {
+		stageWG.Go(func() {
+			for f := range staged {
+				if err := st.stage(f.Name, f.Data); err != nil {
+					stageMu.Lock()
+					stageErr = cmp.Or(stageErr, err)
+					stageMu.Unlock()
+				}
+			}
+		})
+	}
 	// The document is written while oapi-codegen runs: they share only the
 	// model's schemas, which are built once.
-	docc := make(chan []byte, 1)
-	go func() { docc <- Spec(m, cfg) }()
-	files, err := GoFiles(m, cfg)
-	doc := <-docc
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Objects: len(m.Objects)}
-	if err := writeFileAtomic(cfg.OpenAPI, doc); err != nil {
-		return nil, err
-	}
-	res.Files = append(res.Files, cfg.OpenAPI)
+	docDone := make(chan struct{})
+	go func() {
+		staged <- File{Name: cfg.OpenAPI, Data: Spec(m, cfg)}
+		close(docDone)
+	}()
+	res := &Result{Objects: len(m.Objects), Files: []string{cfg.OpenAPI}}
 	keep := map[string]bool{}
-	for _, f := range files {
-		path := filepath.Join(cfg.Out, f.Name)
-		if err := writeFileAtomic(path, f.Data); err != nil {
-			return nil, err
+	err = goFiles(m, cfg, func(files []File) {
+		for _, f := range files {
+			path := filepath.Join(cfg.Out, f.Name)
+			keep[filepath.ToSlash(f.Name)] = true
+			res.Files = append(res.Files, path)
+			staged <- File{Name: path, Data: f.Data}
 		}
-		keep[filepath.ToSlash(f.Name)] = true
-		res.Files = append(res.Files, path)
+	})
+	<-docDone
+	close(staged)
+	stageWG.Wait()
+	if err := cmp.Or(err, stageErr); err != nil {
+		return nil, err
 	}
+	if err := st.commit(); err != nil {
+		return nil, err
+	}
+	sort.Strings(res.Files[1:])
 	if err := removeStale(cfg.Out, keep); err != nil {
 		return nil, err
 	}
@@ -126,35 +155,6 @@ func removeIfGenerated(path string) error {
 		return nil
 	}
 	return os.Remove(path)
-}
-
-// writeFileAtomic replaces path with data through a temporary file in the
-// same folder, so that a reader never sees half a file. A file that already
-// holds data is left alone (its modification time too).
-func writeFileAtomic(path string, data []byte) error {
-	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
-		return nil
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func validPackageName(s string) bool {

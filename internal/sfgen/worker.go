@@ -78,6 +78,11 @@ func ServeWorker(r io.Reader, w io.Writer) error {
 			e.byte(1)
 			e.str(err.Error())
 		} else {
+			size := 16
+			for _, f := range files {
+				size += len(f.Name) + len(f.Data) + 2*binary.MaxVarintLen64
+			}
+			e.b.Grow(size)
 			e.byte(0)
 			e.uvarint(uint64(len(files)))
 			for _, f := range files {

@@ -15,6 +15,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -63,6 +65,7 @@ func run(objects, fields int, keep bool, profile string) error {
 	if err := goBuild(root, "-o", bin, "./cmd/typedforce"); err != nil {
 		return err
 	}
+	steal0 := stealSeconds()
 	start := time.Now()
 	gen := exec.Command(bin, "generate", "-q", "-describe", cfg.Describe, "-out", cfg.Out, "-package", cfg.Package, "-openapi", cfg.OpenAPI)
 	gen.Stdout, gen.Stderr = os.Stderr, os.Stderr
@@ -70,6 +73,7 @@ func run(objects, fields int, keep bool, profile string) error {
 		return fmt.Errorf("typedforce generate: %w", err)
 	}
 	genSeconds := time.Since(start).Seconds()
+	genSteal := stealSeconds() - steal0
 	genRSS := gen.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
 	// Warm the build cache with the dependencies, so that the figure is the
 	// generated package's own compile and link, not the standard library's.
@@ -77,6 +81,7 @@ func run(objects, fields int, keep bool, profile string) error {
 		return err
 	}
 	rel, _ := filepath.Rel(root, out)
+	steal0 = stealSeconds()
 	start = time.Now()
 	cmd := exec.Command("go", "build", "./"+filepath.ToSlash(rel)+"/...")
 	cmd.Dir = root
@@ -85,6 +90,7 @@ func run(objects, fields int, keep bool, profile string) error {
 		return fmt.Errorf("go build of the generated package: %w", err)
 	}
 	buildSeconds := time.Since(start).Seconds()
+	buildSteal := stealSeconds() - steal0
 	// wait4's rusage holds the largest resident set of the go command and
 	// every compiler and linker process it waited for.
 	peakKB := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
@@ -118,9 +124,9 @@ func run(objects, fields int, keep bool, profile string) error {
 	fmt.Printf("# %d objects x %d fields, GOMAXPROCS=%d, %s/%s, %d Go files, %.1f MB\n",
 		objects, fields, runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, len(entries), float64(size)/1e6)
 	fmt.Printf("figure: generate_seconds_%d = %.2f\n", objects, genSeconds)
-	fmt.Printf("# generate: %.2f s CPU, peak RSS %.0f MB\n", cpuSeconds(gen.ProcessState), float64(genRSS)/1024)
+	fmt.Printf("# generate: %.2f s CPU, peak RSS %.0f MB, %.2f CPU-s stolen by the hypervisor\n", cpuSeconds(gen.ProcessState), float64(genRSS)/1024, genSteal)
 	fmt.Printf("figure: build_seconds_%d = %.2f\n", objects, buildSeconds)
-	fmt.Printf("# build: %.2f s CPU\n", cpuSeconds(cmd.ProcessState))
+	fmt.Printf("# build: %.2f s CPU, %.2f CPU-s stolen by the hypervisor\n", cpuSeconds(cmd.ProcessState), buildSteal)
 	fmt.Printf("figure: build_peak_rss_mb_%d = %.0f\n", objects, float64(peakKB)/1024)
 	return nil
 }
@@ -129,6 +135,26 @@ func run(objects, fields int, keep bool, profile string) error {
 // waited for: a check on wall-clock figures taken on a busy machine.
 func cpuSeconds(ps *os.ProcessState) float64 {
 	return (ps.UserTime() + ps.SystemTime()).Seconds()
+}
+
+// stealSeconds is the CPU time the hypervisor has given other machines
+// since boot (the steal column of /proc/stat), 0 where it is not known. On a
+// shared host it explains a wall-clock figure far above CPU time / cores.
+func stealSeconds() float64 {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line) // cpu user nice system idle iowait irq softirq steal ...
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0
+	}
+	jiffies, err := strconv.ParseFloat(f[8], 64)
+	if err != nil {
+		return 0
+	}
+	return jiffies / 100 // USER_HZ
 }
 
 func goBuild(dir string, pkgs ...string) error {
