@@ -3,8 +3,10 @@ package sfgen
 import (
 	"bytes"
 	"fmt"
+	"path"
 	"runtime"
 	"sort"
+	"strings"
 	"strconv"
 	"sync"
 
@@ -145,19 +147,49 @@ func goFiles(m *Model, cfg *Config, emit func([]File)) error {
 		close(results)
 	}()
 	var firstErr error
+	var typeParts []File
 	for r := range results {
 		if r.err != nil && firstErr == nil {
 			firstErr = r.err
 		}
-		if firstErr == nil {
-			emit(r.files)
+		if firstErr != nil {
+			continue
 		}
+		files := r.files[:0:0]
+		for _, f := range r.files {
+			if strings.HasPrefix(f.Name, typesPart) {
+				typeParts = append(typeParts, f)
+			} else {
+				files = append(files, f)
+			}
+		}
+		emit(files)
 	}
 	if firstErr != nil {
 		return firstErr
 	}
-	emit([]File{{Name: FieldsFile, Data: <-fields}, {Name: DocFile, Data: docCode(m, cfg)}})
+	last := []File{{Name: FieldsFile, Data: <-fields}, {Name: DocFile, Data: docCode(m, cfg)}}
+	if len(typeParts) > 0 {
+		last = append(last, File{Name: PicklistTypesFile, Data: picklistTypesCode(cfg, typeParts)})
+	}
+	emit(last)
 	return nil
+}
+
+// picklistTypesCode joins the objects' parts of PicklistTypesFile, in the
+// order of their names.
+func picklistTypesCode(cfg *Config, parts []File) []byte {
+	sort.Slice(parts, func(i, j int) bool { return parts[i].Name < parts[j].Name })
+	var b bytes.Buffer
+	b.WriteString(header)
+	fmt.Fprintf(&b, "\n// Package %s declares the picklist types of package %s, which\n", path.Base(PicklistTypesPackage), cfg.Package)
+	fmt.Fprintf(&b, "// aliases them under the same names; package %s declares their values.\n", PicklistsPackage)
+	fmt.Fprintf(&b, "// They live apart so that the Go compiler works on the shapes and the\n// values in parallel.\n")
+	fmt.Fprintf(&b, "package %s\n", path.Base(PicklistTypesPackage))
+	for _, p := range parts {
+		b.Write(p.Data)
+	}
+	return b.Bytes()
 }
 
 // chunkSize is the number of objects per oapi-codegen run: large enough to
@@ -295,8 +327,11 @@ const (
 	FieldsPackage = "fields"
 	// PicklistsPackage holds the picklist value constants.
 	PicklistsPackage = "picklists"
-	// PicklistTypesPackage declares the picklist types.
+	// PicklistTypesPackage declares the picklist types, in one file
+	// (PicklistTypesFile): nobody reads it, and each file costs time to
+	// create.
 	PicklistTypesPackage = "internal/picklisttypes"
+	PicklistTypesFile    = PicklistTypesPackage + "/picklist-types.gen.go"
 )
 
 // FieldsCode returns the field API names as constants, object name then

@@ -117,3 +117,17 @@ func TestModuleImportPath(t *testing.T) {
 		t.Errorf("outside any module: %q, want an error", got)
 	}
 }
+
+// FuzzClean: the ASCII shortcut of clean changes nothing the full
+// treatment would not.
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"", "Account Name", " lead", "trail ", "two  spaces", "tab\there", "line\nbreak",
+		"Économie", "\x7f", "\xff", strings.Repeat("x", 300), strings.Repeat("x", 301), "a\u2028b", "ok."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := clean(s), cleanSlow(s); got != want {
+			t.Errorf("clean(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

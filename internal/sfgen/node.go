@@ -80,7 +80,14 @@ func writeJSON(b *bytes.Buffer, v any) {
 func writeJSONString(b *bytes.Buffer, s string) {
 	const hex = "0123456789abcdef"
 	b.WriteByte('"')
-	for i := 0; i < len(s); {
+	// Most strings need no escape at all: their printable ASCII prefix is
+	// copied in one go.
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' && s[i] != '\\' {
+		i++
+	}
+	b.WriteString(s[:i])
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {

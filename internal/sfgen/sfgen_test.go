@@ -76,11 +76,11 @@ func TestTortureOrgBuilds(t *testing.T) {
 	code := readAll(t, cfg.Out)
 	var parts []string
 	for _, obj := range []string{"holdout_widget__c", "holdoutwidget__c", "lead", "client"} {
-		for _, dir := range []string{".", PicklistsPackage, PicklistTypesPackage} {
+		for _, dir := range []string{".", PicklistsPackage} {
 			parts = append(parts, code[filepath.Join(dir, obj+".gen.go")])
 		}
 	}
-	all := strings.Join(append(parts, code[ClientFile], code[FieldsFile]), "\n")
+	all := strings.Join(append(parts, code[ClientFile], code[FieldsFile], code[PicklistTypesFile]), "\n")
 	for _, want := range []string{
 		// Is_Active__c and IsActive__c: the one spelled closest keeps the base.
 		"IsActiveC *bool `json:\"IsActive__c,omitempty\"`",
@@ -246,10 +246,13 @@ func TestStaleFilesRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := readAll(t, out)
-	for _, name := range []string{"model/lead.gen.go", "model/picklists/lead.gen.go", "model/internal/picklisttypes/lead.gen.go"} {
+	for _, name := range []string{"model/lead.gen.go", "model/picklists/lead.gen.go"} {
 		if _, ok := files[name]; ok {
 			t.Errorf("%s survived although Lead is no longer generated", name)
 		}
+	}
+	if types := files["model/"+PicklistTypesFile]; !strings.Contains(types, "is the type of Holdout_Widget__c.") || strings.Contains(types, "is the type of Lead.") {
+		t.Errorf("the picklist types are not those of the objects still generated:\n%s", types)
 	}
 	if _, ok := files["model/picklists/holdout_widget__c.gen.go"]; !ok {
 		t.Error("the picklists of an object still generated were removed")

@@ -329,10 +329,32 @@ func (f *Field) baseDoc() string {
 	return f.doc
 }
 
+// isCleanASCII reports whether clean would return s as it is: printable
+// ASCII, short enough, single spaces between words, none at either end.
+func isCleanASCII(s string) bool {
+	if len(s) > 300 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ') {
+			return false
+		}
+	}
+	return true
+}
+
 // clean makes describe text (labels, help text) safe for a one-line Go
 // comment: control characters and line breaks become spaces, invalid UTF-8
 // is replaced, and the length is bounded.
 func clean(s string) string {
+	if isCleanASCII(s) {
+		return s // most labels: nothing to change
+	}
+	return cleanSlow(s)
+}
+
+func cleanSlow(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	space := false

@@ -87,12 +87,16 @@ func (cc *chunkCode) files(cfg *Config) []File {
 			sort.Strings(imps)
 			out = append(out,
 				File{Name: PicklistsPackage + "/" + base, Data: goFile(PicklistsPackage, []string{typesImport}, c.values.Bytes())},
-				File{Name: PicklistTypesPackage + "/" + base, Data: goFile(path.Base(PicklistTypesPackage), nil, c.types.Bytes())})
+				File{Name: typesPart + base, Data: c.types.Bytes()})
 		}
 		out = append(out, File{Name: base, Data: goFile(cfg.Package, imps, c.models.Bytes())})
 	}
 	return out
 }
+
+// typesPart prefixes the name of the part of PicklistTypesFile that holds
+// an object's types: goFiles joins the parts into the file.
+const typesPart = PicklistTypesPackage + "/part:"
 
 // knownImports are the packages generated models can use; a file imports
 // the ones its code names.
