@@ -6,8 +6,8 @@ import (
 	"path"
 	"runtime"
 	"sort"
-	"strings"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
