@@ -476,7 +476,7 @@ func TestGenerateOutsideModule(t *testing.T) {
 	}
 	r = runCmd("generate", "-q", "-describe", dir, "-out", out, "-import-path", "example.com/app/sfmodel")
 	r.check(t, 0)
-	data, err := os.ReadFile(filepath.Join(out, "picklists", "account.gen.go"))
+	data, err := os.ReadFile(filepath.Join(out, "picklists", "picklist-values.gen.go"))
 	if err != nil {
 		t.Fatal(err)
 	}

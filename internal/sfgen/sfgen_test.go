@@ -76,11 +76,9 @@ func TestTortureOrgBuilds(t *testing.T) {
 	code := readAll(t, cfg.Out)
 	var parts []string
 	for _, obj := range []string{"holdout_widget__c", "holdoutwidget__c", "lead", "client"} {
-		for _, dir := range []string{".", PicklistsPackage} {
-			parts = append(parts, code[filepath.Join(dir, obj+".gen.go")])
-		}
+		parts = append(parts, code[obj+".gen.go"])
 	}
-	all := strings.Join(append(parts, code[ClientFile], code[FieldsFile], code[PicklistTypesFile]), "\n")
+	all := strings.Join(append(parts, code[ClientFile], code[FieldsFile], code[PicklistValuesFile], code[PicklistTypesFile]), "\n")
 	for _, want := range []string{
 		// Is_Active__c and IsActive__c: the one spelled closest keeps the base.
 		"IsActiveC *bool `json:\"IsActive__c,omitempty\"`",
@@ -246,16 +244,14 @@ func TestStaleFilesRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := readAll(t, out)
-	for _, name := range []string{"model/lead.gen.go", "model/picklists/lead.gen.go"} {
-		if _, ok := files[name]; ok {
-			t.Errorf("%s survived although Lead is no longer generated", name)
-		}
+	if _, ok := files["model/lead.gen.go"]; ok {
+		t.Error("lead.gen.go survived although Lead is no longer generated")
 	}
 	if types := files["model/"+PicklistTypesFile]; !strings.Contains(types, "is the type of Holdout_Widget__c.") || strings.Contains(types, "is the type of Lead.") {
 		t.Errorf("the picklist types are not those of the objects still generated:\n%s", types)
 	}
-	if _, ok := files["model/picklists/holdout_widget__c.gen.go"]; !ok {
-		t.Error("the picklists of an object still generated were removed")
+	if values := files["model/"+PicklistValuesFile]; !strings.Contains(values, "HoldoutWidgetC") || strings.Contains(values, "LeadStatus") {
+		t.Errorf("the picklist values are not those of the objects still generated:\n%.300s", values)
 	}
 	if _, ok := files["model/handwritten.gen.go"]; !ok {
 		t.Error("a file the generator did not write was removed")

@@ -86,17 +86,18 @@ func (cc *chunkCode) files(cfg *Config) []File {
 			imps = append(imps, typesImport)
 			sort.Strings(imps)
 			out = append(out,
-				File{Name: PicklistsPackage + "/" + base, Data: goFile(PicklistsPackage, []string{typesImport}, c.values.Bytes())},
-				File{Name: typesPart + base, Data: c.types.Bytes()})
+				File{Name: PicklistValuesFile + partSep + base, Data: c.values.Bytes()},
+				File{Name: PicklistTypesFile + partSep + base, Data: c.types.Bytes()})
 		}
 		out = append(out, File{Name: base, Data: goFile(cfg.Package, imps, c.models.Bytes())})
 	}
 	return out
 }
 
-// typesPart prefixes the name of the part of PicklistTypesFile that holds
-// an object's types: goFiles joins the parts into the file.
-const typesPart = PicklistTypesPackage + "/part:"
+// partSep separates, in the name of a part of a file shared by all objects
+// (PicklistValuesFile, PicklistTypesFile), the file from the part's name:
+// goFiles joins the parts, in the order of their names.
+const partSep = "#"
 
 // knownImports are the packages generated models can use; a file imports
 // the ones its code names.
@@ -107,12 +108,16 @@ var knownImports = []struct{ name, path string }{
 }
 
 // goFile puts the generator's header, a package clause and imports before
-// formatted declarations.
+// formatted declarations. pkg is the package name, or a doc comment and the
+// package clause.
 func goFile(pkg string, imps []string, body []byte) []byte {
 	var b bytes.Buffer
-	b.Grow(len(body) + 256)
+	b.Grow(len(body) + len(pkg) + 256)
 	b.WriteString(header)
-	fmt.Fprintf(&b, "\npackage %s\n", pkg)
+	if !strings.HasPrefix(pkg, "//") {
+		pkg = "package " + pkg
+	}
+	fmt.Fprintf(&b, "\n%s\n", pkg)
 	switch len(imps) {
 	case 0:
 	case 1:
