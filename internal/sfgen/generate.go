@@ -66,7 +66,9 @@ func Run(cfg *Config) (*Result, error) {
 	// in place only when everything has succeeded.
 	st := newStager()
 	defer st.abort()
-	staged := make(chan File, 64)
+	// The files are in memory anyway: a deep queue keeps slow writes from
+	// holding up the generation.
+	staged := make(chan File, 2*len(m.Objects)+8)
 	var stageErr error
 	var stageWG sync.WaitGroup
 	var stageMu sync.Mutex
