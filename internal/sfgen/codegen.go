@@ -216,7 +216,7 @@ func picklistTypesDoc(cfg *Config) string {
 // chunkSize is the number of objects per oapi-codegen run: large enough to
 // spread the template parsing, small enough to keep the enum comparison
 // (quadratic) negligible.
-const chunkSize = 40
+const chunkSize = 60
 
 // codegenMu serialises oapi-codegen runs: Generate keeps its options and
 // document in package variables.

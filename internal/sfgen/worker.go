@@ -36,7 +36,7 @@ import (
 // WorkerCommandName is the hidden typedforce command that runs ServeWorker.
 const WorkerCommandName = "internal-codegen-worker"
 
-// maxFrame bounds a frame: a chunk of 40 objects is a few megabytes.
+// maxFrame bounds a frame: a chunk of 60 objects is a few megabytes.
 const maxFrame = 1 << 30
 
 // ServeWorker answers chunk requests from r on w until r ends: the worker
