@@ -499,7 +499,12 @@ func TestGenerateWithWorkers(t *testing.T) {
 	}
 	root := moduleDir(t)
 	out := filepath.Join(root, "synth")
+	marks := t.TempDir()
+	t.Setenv(workerMarks, marks)
 	runCmd("generate", "-q", "-describe", dir, "-out", out).check(t, 0)
+	if started, _ := os.ReadDir(marks); len(started) != 1 {
+		t.Errorf("%d codegen workers started, want 1", len(started))
+	}
 
 	alone := filepath.Join(root, "alone", "synth")
 	if _, err := sfgen.Run(&sfgen.Config{Describe: dir, Out: alone, ImportPath: "example.com/user/synth"}); err != nil {
