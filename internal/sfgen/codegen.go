@@ -190,7 +190,7 @@ func sharedFile(parts []File, pkg, doc string, imps ...string) []byte {
 	for _, p := range parts {
 		body = append(body, p.Data...)
 	}
-	return goFile(doc+"package "+pkg, imps, body)
+	return goFile(doc, pkg, imps, body)
 }
 
 func picklistsDoc(m *Model, cfg *Config) string {

@@ -9,7 +9,6 @@
 package sfgen
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -69,17 +68,11 @@ func Run(cfg *Config) (*Result, error) {
 	// The files are in memory anyway: a deep queue keeps slow writes from
 	// holding up the generation.
 	staged := make(chan File, 2*len(m.Objects)+8)
-	var stageErr error
 	var stageWG sync.WaitGroup
-	var stageMu sync.Mutex
 	for range 4 {
 		stageWG.Go(func() {
 			for f := range staged {
-				if err := st.stage(f.Name, f.Data); err != nil {
-					stageMu.Lock()
-					stageErr = cmp.Or(stageErr, err)
-					stageMu.Unlock()
-				}
+				st.stage(f.Name, f.Data)
 			}
 		})
 	}
@@ -103,7 +96,7 @@ func Run(cfg *Config) (*Result, error) {
 	<-docDone
 	close(staged)
 	stageWG.Wait()
-	if err := cmp.Or(err, stageErr); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	if err := st.commit(); err != nil {

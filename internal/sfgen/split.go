@@ -89,7 +89,7 @@ func (cc *chunkCode) files(cfg *Config) []File {
 				File{Name: PicklistValuesFile + partSep + base, Data: c.values.Bytes()},
 				File{Name: PicklistTypesFile + partSep + base, Data: c.types.Bytes()})
 		}
-		out = append(out, File{Name: base, Data: goFile(cfg.Package, imps, c.models.Bytes())})
+		out = append(out, File{Name: base, Data: goFile("", cfg.Package, imps, c.models.Bytes())})
 	}
 	return out
 }
@@ -107,17 +107,13 @@ var knownImports = []struct{ name, path string }{
 	{"sftype", sftypeImport},
 }
 
-// goFile puts the generator's header, a package clause and imports before
-// formatted declarations. pkg is the package name, or a doc comment and the
-// package clause.
-func goFile(pkg string, imps []string, body []byte) []byte {
+// goFile puts the generator's header, the package's doc comment (may be
+// empty), its package clause and imports before formatted declarations.
+func goFile(doc, pkg string, imps []string, body []byte) []byte {
 	var b bytes.Buffer
-	b.Grow(len(body) + len(pkg) + 256)
+	b.Grow(len(body) + len(doc) + 256)
 	b.WriteString(header)
-	if !strings.HasPrefix(pkg, "//") {
-		pkg = "package " + pkg
-	}
-	fmt.Fprintf(&b, "\n%s\n", pkg)
+	fmt.Fprintf(&b, "\n%spackage %s\n", doc, pkg)
 	switch len(imps) {
 	case 0:
 	case 1:

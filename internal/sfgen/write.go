@@ -2,6 +2,7 @@ package sfgen
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io/fs"
 	"os"
@@ -14,11 +15,12 @@ import (
 // while the generator still works and yet a failed run changes nothing.
 // stage writes a file's data under a temporary name beside it (nothing
 // when the file already holds the data: its modification time stays);
-// commit renames every staged file into place; abort, after a failure,
-// removes the temporary files and the folders stage created. A reader
-// never sees half a file. Safe for concurrent use.
+// commit renames every staged file into place, unless a stage failed;
+// abort, after a failure, removes the temporary files and the folders
+// stage created. A reader never sees half a file. Safe for concurrent use.
 type stager struct {
 	mu      sync.Mutex
+	err     error // the first failure of stage
 	staged  []stagedFile
 	created []string        // folders stage made, parents first
 	exists  map[string]bool // folders known to exist
@@ -29,7 +31,16 @@ type stagedFile struct{ tmp, path string }
 
 func newStager() *stager { return &stager{exists: map[string]bool{}} }
 
-func (s *stager) stage(path string, data []byte) error {
+// stage stages a file; a failure is reported by commit.
+func (s *stager) stage(path string, data []byte) {
+	if err := s.write(path, data); err != nil {
+		s.mu.Lock()
+		s.err = cmp.Or(s.err, err)
+		s.mu.Unlock()
+	}
+}
+
+func (s *stager) write(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 		return nil
 	}
@@ -83,10 +94,14 @@ func (s *stager) mkdir(dir string) error {
 	return nil
 }
 
-// commit renames the staged files into place.
+// commit renames the staged files into place, or reports the first
+// failure of stage.
 func (s *stager) commit() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
 	for i, f := range s.staged {
 		if err := os.Rename(f.tmp, f.path); err != nil {
 			s.staged = s.staged[i:]
