@@ -122,14 +122,18 @@ func startWorker(cfg *Config) (*worker, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start a codegen worker: %w", err)
 	}
+	if err := writeFrame(w.in, encodeHeader(cfg)); err != nil {
+		return nil, w.fail(err)
+	}
+	return w, nil
+}
+
+func encodeHeader(cfg *Config) []byte {
 	var e encoder
 	e.byte('H')
 	e.str(cfg.Package)
 	e.str(cfg.ImportPath)
-	if err := writeFrame(w.in, e.b.Bytes()); err != nil {
-		return nil, w.fail(err)
-	}
-	return w, nil
+	return e.b.Bytes()
 }
 
 // generate has the worker generate the files of a chunk of objects.
@@ -152,10 +156,7 @@ func (w *worker) generate(objs []*Object) ([]File, error) {
 		}
 		return nil, errors.New(msg)
 	}
-	files := make([]File, d.count(2))
-	for i := range files {
-		files[i] = File{Name: d.str(), Data: d.bytes()}
-	}
+	files := d.files()
 	if d.err != nil {
 		return nil, w.fail(d.err)
 	}
@@ -385,6 +386,16 @@ func (d *decoder) bytes() []byte {
 }
 
 func (d *decoder) str() string { return string(d.bytes()) }
+
+// files reads what ServeWorker writes after a 0: a count, then each
+// file's name and data.
+func (d *decoder) files() []File {
+	files := make([]File, d.count(2))
+	for i := range files {
+		files[i] = File{Name: d.str(), Data: d.bytes()}
+	}
+	return files
+}
 
 func (d *decoder) node() any {
 	switch d.byte() {

@@ -164,11 +164,7 @@ func TestServeWorker(t *testing.T) {
 	}
 	var req bytes.Buffer
 	w := bufio.NewWriter(&req)
-	var h encoder
-	h.byte('H')
-	h.str(cfg.Package)
-	h.str(cfg.ImportPath)
-	writeFrame(w, h.b.Bytes())
+	writeFrame(w, encodeHeader(cfg))
 	writeFrame(w, []byte("C\x01")) // one object, then nothing: truncated
 	writeFrame(w, encodeChunk(m.Objects))
 
@@ -186,10 +182,7 @@ func TestServeWorker(t *testing.T) {
 		t.Fatalf("chunk: %.100q, %v", good, err)
 	}
 	d := &decoder{b: good[1:]}
-	got := make([]File, d.count(2))
-	for i := range got {
-		got[i] = File{Name: d.str(), Data: d.bytes()}
-	}
+	got := d.files()
 	if d.err != nil || len(got) != len(want) {
 		t.Fatalf("%d files (%v), want %d", len(got), d.err, len(want))
 	}
