@@ -93,7 +93,7 @@ var envFlows = []envFlow{
 		func(ctx context.Context, env func(string) string) (oauth2.TokenSource, error) {
 			key, err := os.ReadFile(env("SF_JWT_KEY_FILE"))
 			if err != nil {
-				return nil, &Error{Op: "config", Description: "reading SF_JWT_KEY_FILE", Err: err}
+				return nil, &Error{Op: "config", Message: "reading SF_JWT_KEY_FILE", Err: err}
 			}
 			return JWTConfig{LoginURL: env("SF_LOGIN_URL"), Audience: env("SF_JWT_AUDIENCE"),
 				ClientID: env("SF_CLIENT_ID"), Username: env("SF_USERNAME"), PrivateKey: key}.TokenSource(ctx), nil

@@ -40,6 +40,17 @@ var (
 	ErrInsecureURL = errors.New("refusing to send credentials over plain http")
 )
 
+// ErrorCode is an error code of Salesforce: an errorCode of the REST API
+// such as "INVALID_SESSION_ID" or "NOT_FOUND", or an OAuth error of the
+// token endpoint such as "invalid_grant". Every ErrorCode is a sentinel
+// error: errors.Is(err, code) reports whether err carries that code, for
+// the errors of this package and of package sobjects alike, which names the
+// common codes (sobjects.ErrNotFound, ...).
+type ErrorCode string
+
+// Error returns the code itself, so that fmt prints a Code field as it is.
+func (c ErrorCode) Error() string { return string(c) }
+
 // Error is the error type of this package. It describes a failure at the
 // token endpoint (Op "token"), in the OnRefresh hook ("hook"), of an API
 // request ("request"), of a configuration ("config"), or a caller that
@@ -61,9 +72,9 @@ type Error struct {
 	// Code is the OAuth error code of the token endpoint ("invalid_grant")
 	// or the Salesforce errorCode of the API response
 	// ("INVALID_SESSION_ID").
-	Code string
-	// Description is the OAuth error_description or the Salesforce message.
-	Description string
+	Code ErrorCode
+	// Message is the OAuth error_description or the Salesforce message.
+	Message string
 	// Err is the cause: one of the sentinels of this package, an
 	// [*oauth2.RetrieveError], a network error, a context error or the
 	// error of the OnRefresh hook. It may be nil.
@@ -83,8 +94,8 @@ func (e *Error) Error() string {
 			sep = ": "
 		}
 	}
-	part(e.Code)
-	part(e.Description)
+	part(string(e.Code))
+	part(e.Message)
 	if e.StatusCode != 0 {
 		b.WriteString(" (HTTP " + strconv.Itoa(e.StatusCode) + ")")
 		sep = ": "
@@ -101,10 +112,13 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Is reports whether e matches target beyond its cause: an OAuth
-// invalid_grant (other than the transient "token request is already being
-// processed") matches [ErrReauthorizationRequired].
+// Is reports whether e matches target beyond its cause: its own
+// [ErrorCode], and, for an OAuth invalid_grant (other than the transient
+// "token request is already being processed"), [ErrReauthorizationRequired].
 func (e *Error) Is(target error) bool {
+	if code, ok := target.(ErrorCode); ok {
+		return e.Code != "" && e.Code == code
+	}
 	return target == ErrReauthorizationRequired && e.Code == "invalid_grant" && !e.transient()
 }
 
@@ -114,7 +128,7 @@ func (e *Error) transient() bool {
 	case e.Op != "token":
 		return false
 	case e.Code == "invalid_grant":
-		return strings.Contains(strings.ToLower(e.Description), "already being processed")
+		return strings.Contains(strings.ToLower(e.Message), "already being processed")
 	case e.Code == "rate_limit_exceeded", e.Code == "temporarily_unavailable":
 		return true
 	}
@@ -149,7 +163,7 @@ func tokenError(err error) *Error {
 	e = &Error{Op: "token", Err: err}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		e.Code, e.Description = re.ErrorCode, re.ErrorDescription
+		e.Code, e.Message = ErrorCode(re.ErrorCode), re.ErrorDescription
 		if re.Response != nil {
 			e.StatusCode = re.Response.StatusCode
 		}
@@ -158,7 +172,7 @@ func tokenError(err error) *Error {
 }
 
 func configError(format string, args ...any) *Error {
-	return &Error{Op: "config", Description: fmt.Sprintf(format, args...)}
+	return &Error{Op: "config", Message: fmt.Sprintf(format, args...)}
 }
 
 // salesforceError is one element of a Salesforce REST error body.

@@ -268,12 +268,12 @@ func ExampleErrReauthorizationRequired() {
 	_, err := s.Token(ctx)
 	var e *auth.Error
 	if errors.Is(err, auth.ErrReauthorizationRequired) && errors.As(err, &e) {
-		fmt.Println("code:", e.Code, "| description:", e.Description)
+		fmt.Println("code:", e.Code, "| message:", e.Message)
 		s.SetTokenSource(auth.RefreshTokenConfig{LoginURL: org.URL, ClientID: "c", RefreshToken: "rt-0"}.TokenSource(ctx))
 	}
 	_, err = s.Token(ctx)
 	fmt.Println("after new credentials:", err)
 	// Output:
-	// code: invalid_grant | description: expired access/refresh token
+	// code: invalid_grant | message: expired access/refresh token
 	// after new credentials: <nil>
 }

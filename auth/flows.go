@@ -234,7 +234,7 @@ func (c JWTConfig) TokenSource(ctx context.Context) oauth2.TokenSource {
 	return newSource(ctx, func(ctx context.Context) (*oauth2.Token, error) {
 		assertion, err := signJWT(key, jwtClaims{Iss: iss, Sub: sub, Aud: aud, Exp: time.Now().Add(jwtLifetime).Unix()})
 		if err != nil {
-			return nil, &Error{Op: "token", Description: "signing the JWT assertion", Err: err}
+			return nil, &Error{Op: "token", Message: "signing the JWT assertion", Err: err}
 		}
 		conf := &clientcredentials.Config{
 			TokenURL:  tokenURL,

@@ -157,7 +157,7 @@ func TestTokenEndpointErrors(t *testing.T) {
 			TokenSource(context.Background()).Token()
 		noteErr(err)
 		var e *auth.Error
-		if !errors.As(err, &e) || e.Code != tc.code || e.Description != tc.desc || e.StatusCode != 400 || e.Op != "token" {
+		if !errors.As(err, &e) || string(e.Code) != tc.code || e.Message != tc.desc || e.StatusCode != 400 || e.Op != "token" {
 			t.Errorf("%s %q: error = %#v", tc.code, tc.desc, err)
 		}
 		if errors.Is(err, auth.ErrReauthorizationRequired) != tc.reauth {

@@ -334,19 +334,19 @@ func (s *Session) mint(ctx context.Context, src oauth2.TokenSource, rejected str
 // accept checks a minted token and prepares it for use.
 func (s *Session) accept(tok *oauth2.Token, rejected string) (*current, error) {
 	if tok == nil || tok.AccessToken == "" {
-		return nil, &Error{Op: "token", Description: "token source returned no access token"}
+		return nil, &Error{Op: "token", Message: "token source returned no access token"}
 	}
 	c := &current{tok: tok, auth: "Bearer " + tok.AccessToken}
 	if c.auth == rejected {
-		return nil, &Error{Op: "token", Description: "token source returned the token Salesforce rejected", Err: ErrSessionExpired}
+		return nil, &Error{Op: "token", Message: "token source returned the token Salesforce rejected", Err: ErrSessionExpired}
 	}
 	if raw := InstanceURL(tok); raw != "" {
 		u, err := url.Parse(raw)
 		if err != nil || u.Host == "" {
-			return nil, &Error{Op: "token", Description: "token response has an unusable instance_url"}
+			return nil, &Error{Op: "token", Message: "token response has an unusable instance_url"}
 		}
 		if !secureURL(u) {
-			return nil, &Error{Op: "token", Description: "instance_url " + u.Scheme + "://" + u.Host, Err: ErrInsecureURL}
+			return nil, &Error{Op: "token", Message: "instance_url " + u.Scheme + "://" + u.Host, Err: ErrInsecureURL}
 		}
 		c.base = &url.URL{Scheme: u.Scheme, Host: u.Host}
 	}
@@ -368,7 +368,7 @@ func (c *current) apply(r *http.Request) error {
 		r.URL.Scheme, r.URL.Host, r.Host = c.base.Scheme, c.base.Host, ""
 	}
 	if !secureURL(r.URL) {
-		return &Error{Op: "request", Description: r.URL.Scheme + "://" + r.URL.Host, Err: ErrInsecureURL}
+		return &Error{Op: "request", Message: r.URL.Scheme + "://" + r.URL.Host, Err: ErrInsecureURL}
 	}
 	if r.Header == nil {
 		r.Header = make(http.Header)

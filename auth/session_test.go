@@ -135,7 +135,7 @@ func TestPersistent401IsTriedExactlyTwice(t *testing.T) {
 		t.Fatalf("err = %v, want ErrSessionExpired", err)
 	}
 	var e *auth.Error
-	if !errors.As(err, &e) || e.StatusCode != 401 || e.Code != "INVALID_SESSION_ID" || e.Description != "Session expired or invalid" {
+	if !errors.As(err, &e) || e.StatusCode != 401 || e.Code != "INVALID_SESSION_ID" || e.Message != "Session expired or invalid" {
 		t.Errorf("error details = %+v", e)
 	}
 	if got := o.apiCalls.Load() - before; got != 2 {
@@ -213,7 +213,7 @@ func TestFailedRefreshReachesEveryWaiterOnce(t *testing.T) {
 		t.Errorf("err = %v, want ErrReauthorizationRequired", err)
 	}
 	var e *auth.Error
-	if !errors.As(err, &e) || e.Code != "invalid_grant" || e.Description != "expired access/refresh token" || e.StatusCode != 400 {
+	if !errors.As(err, &e) || e.Code != "invalid_grant" || e.Message != "expired access/refresh token" || e.StatusCode != 400 {
 		t.Errorf("error details = %+v", e)
 	}
 	var re *oauth2.RetrieveError

@@ -73,7 +73,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if !fault.Refreshable {
 		return resp, err
 	}
-	rejected := &Error{Op: "request", StatusCode: resp.StatusCode, Code: fault.Code, Description: fault.Message}
+	rejected := &Error{Op: "request", StatusCode: resp.StatusCode, Code: ErrorCode(fault.Code), Message: fault.Message}
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 		// Renew in the background for the next request; this one cannot be
 		// sent again.
@@ -104,7 +104,7 @@ func authorized(req *http.Request, c *current, replay bool) (*http.Request, erro
 	if replay && req.Body != nil && req.Body != http.NoBody {
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, &Error{Op: "request", Description: "replaying the request body", Err: err}
+			return nil, &Error{Op: "request", Message: "replaying the request body", Err: err}
 		}
 		r.Body = body
 	}

@@ -203,7 +203,7 @@ func TestFailNext(t *testing.T) {
 	c := org.Client()
 	id := insert(t, org, "Account", map[string]any{"Name": "Acme"})
 
-	org.FailNext(1, sftest.Failure{Status: 503, ErrorCode: "SERVER_UNAVAILABLE", Endpoint: sftest.EndpointQuery, RetryAfter: "1"})
+	org.FailNext(1, sftest.Fault{StatusCode: 503, Code: sobjects.ErrServerUnavailable, Endpoint: sftest.EndpointQuery, RetryAfter: "1"})
 	if _, err := sobjects.Get[gen.Account](ctx, c, id); err != nil {
 		t.Fatalf("a get is not a query: %v", err)
 	}
@@ -221,14 +221,14 @@ func TestFailNext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org.FailNext(2, sftest.Failure{Status: 400, ErrorCode: "UNABLE_TO_LOCK_ROW"})
+	org.FailNext(2, sftest.Fault{StatusCode: 400, Code: sobjects.ErrUnableToLockRow})
 	if err := sobjects.Update(ctx, rc, id, gen.AccountUpdate{Phone: nullable.NewNullableWithValue("1")}); err != nil {
 		t.Fatalf("retried update: %v", err)
 	}
 
 	// A failed refresh.
 	org.ExpireSession()
-	org.FailNext(1, sftest.Failure{Endpoint: sftest.EndpointToken, ErrorCode: "invalid_grant"})
+	org.FailNext(1, sftest.Fault{Endpoint: sftest.EndpointToken, Code: "invalid_grant"})
 	_, err = sobjects.Get[gen.Account](ctx, c, id)
 	var ae *auth.Error
 	if !errors.As(err, &ae) || !errors.Is(err, auth.ErrReauthorizationRequired) {

@@ -90,7 +90,7 @@ func ExampleOrg_ExpireSession() {
 func ExampleOrg_FailNext() {
 	ctx := context.Background()
 	org, _ := sftest.New()
-	org.FailNext(1, sftest.Failure{Status: 503, ErrorCode: "SERVER_UNAVAILABLE", Endpoint: sftest.EndpointQuery})
+	org.FailNext(1, sftest.Fault{StatusCode: 503, Code: sobjects.ErrServerUnavailable, Endpoint: sftest.EndpointQuery})
 
 	_, err := sobjects.Count(ctx, org.Client(), "SELECT COUNT() FROM Account")
 	fmt.Println(errors.Is(err, sobjects.ErrServerUnavailable))

@@ -96,10 +96,10 @@ func (o *Org) admit(r *http.Request, rt route) (resp response, usage int, done b
 		o.apiCalls++
 		usage = o.apiCalls
 	}
-	if f := o.takeFailure(rt.ep); f != nil {
-		resp = errResponse(&apiError{status: f.Status, code: f.ErrorCode, msg: f.Message})
+	if f := o.takeFault(rt.ep); f != nil {
+		resp = errResponse(&apiError{status: f.StatusCode, code: string(f.Code), msg: f.Message})
 		if rt.ep == EndpointToken || rt.ep == EndpointRevoke {
-			resp = oauthError(f.Status, f.ErrorCode, f.Message)
+			resp = oauthError(f.StatusCode, string(f.Code), f.Message)
 		}
 		if f.RetryAfter != "" {
 			resp.header = http.Header{"Retry-After": {f.RetryAfter}}

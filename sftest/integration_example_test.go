@@ -64,7 +64,7 @@ func TestCloseStaleCases(t *testing.T) {
 	}
 
 	// Failures Salesforce can return, on demand.
-	org.FailNext(1, sftest.Failure{Status: 400, ErrorCode: "UNABLE_TO_LOCK_ROW", Endpoint: sftest.EndpointQuery})
+	org.FailNext(1, sftest.Fault{StatusCode: 400, Code: sobjects.ErrUnableToLockRow, Endpoint: sftest.EndpointQuery})
 	if _, err := closeStaleCases(ctx, c, acct); !errors.Is(err, sobjects.ErrUnableToLockRow) {
 		t.Errorf("lock error: %v", err)
 	}

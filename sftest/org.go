@@ -92,7 +92,7 @@ type Org struct {
 	cursorSeq int
 	apiCalls  int // counted against the daily limit
 	stats     Stats
-	failures  []*failure
+	faults    []*pendingFault
 	latency   time.Duration
 }
 
@@ -533,63 +533,64 @@ func (o *Org) ExpireSession() {
 	clear(o.tokens)
 }
 
-// Failure is an error response that [Org.FailNext] injects.
-type Failure struct {
-	// Status is the HTTP status (default 500, or 400 for the token endpoint).
-	Status int
-	// ErrorCode is the Salesforce errorCode, such as "UNABLE_TO_LOCK_ROW",
-	// "SERVER_UNAVAILABLE" or "REQUEST_LIMIT_EXCEEDED" (default
-	// "UNKNOWN_EXCEPTION"); for the token endpoint, the OAuth error such as
-	// "invalid_grant".
-	ErrorCode string
+// Fault is an error response that [Org.FailNext] injects.
+type Fault struct {
+	// StatusCode is the HTTP status (default 500, or 400 for the token
+	// endpoint).
+	StatusCode int
+	// Code is the Salesforce errorCode, such as sobjects.ErrUnableToLockRow,
+	// sobjects.ErrServerUnavailable or sobjects.ErrRequestLimitExceeded
+	// (default sobjects.ErrUnknownException); for the token endpoint, the
+	// OAuth error such as "invalid_grant".
+	Code sobjects.ErrorCode
 	// Message is the error message (default: a typical one for the code).
 	Message string
-	// Endpoint limits the failure to requests of one endpoint ("" for any
+	// Endpoint limits the fault to requests of one endpoint ("" for any
 	// API request; the token endpoint fails only when named).
 	Endpoint Endpoint
 	// RetryAfter, when set, is sent as the Retry-After header.
 	RetryAfter string
 }
 
-type failure struct {
-	Failure
+type pendingFault struct {
+	Fault
 	left int
 }
 
 // FailNext makes the next n requests that f matches fail with f's
-// response, without reaching the store. Failures queue in the order they
+// response, without reaching the store. Faults queue in the order they
 // were added; a request matching several takes the first.
-func (o *Org) FailNext(n int, f Failure) {
+func (o *Org) FailNext(n int, f Fault) {
 	if n <= 0 {
 		return
 	}
-	if f.ErrorCode == "" {
-		f.ErrorCode = "UNKNOWN_EXCEPTION"
+	if f.Code == "" {
+		f.Code = sobjects.ErrUnknownException
 	}
-	if f.Status == 0 {
-		f.Status = http.StatusInternalServerError
+	if f.StatusCode == 0 {
+		f.StatusCode = http.StatusInternalServerError
 		if f.Endpoint == EndpointToken {
-			f.Status = http.StatusBadRequest
+			f.StatusCode = http.StatusBadRequest
 		}
 	}
 	if f.Message == "" {
-		f.Message = defaultMessages[f.ErrorCode]
+		f.Message = defaultMessages[string(f.Code)]
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.failures = append(o.failures, &failure{Failure: f, left: n})
+	o.faults = append(o.faults, &pendingFault{Fault: f, left: n})
 }
 
-// takeFailure returns the failure a request to ep gets, if any. o.mu is
+// takeFault returns the fault a request to ep gets, if any. o.mu is
 // held.
-func (o *Org) takeFailure(ep Endpoint) *Failure {
-	for i, f := range o.failures {
+func (o *Org) takeFault(ep Endpoint) *Fault {
+	for i, f := range o.faults {
 		if f.Endpoint == ep || (f.Endpoint == "" && ep != EndpointToken && ep != EndpointRevoke) {
 			f.left--
 			if f.left == 0 {
-				o.failures = append(o.failures[:i], o.failures[i+1:]...)
+				o.faults = append(o.faults[:i], o.faults[i+1:]...)
 			}
-			return &f.Failure
+			return &f.Fault
 		}
 	}
 	return nil

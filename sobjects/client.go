@@ -392,7 +392,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		if attempt >= attempts || ctx.Err() != nil || !retryCandidate(resp, err) {
 			return resp, err
 		}
-		f := Failure{Method: req.Method, Err: err, Attempt: attempt}
+		f := Attempt{Number: attempt, Method: req.Method, Err: err}
 		if resp != nil {
 			f.StatusCode = resp.StatusCode
 			var body []byte
@@ -413,7 +413,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		}
 		t.log.LogAttrs(ctx, slog.LevelInfo, "sobjects: retrying request",
 			slog.String("method", req.Method), slog.String("path", req.URL.Path),
-			slog.Int("status", f.StatusCode), slog.String("code", f.Code),
+			slog.Int("status", f.StatusCode), slog.String("code", string(f.Code)),
 			slog.Int("attempt", attempt), slog.Duration("delay", d))
 		if err := t.sleep(ctx, d); err != nil {
 			return nil, err

@@ -14,15 +14,14 @@ import (
 	"github.com/typedforce/typedforce/auth"
 )
 
-// ErrorCode is a Salesforce errorCode (or, in sObject Collections results,
-// statusCode) such as "NOT_FOUND". Every ErrorCode is a sentinel error:
-// errors.Is(err, code) reports whether err is an [*Error] carrying that code.
-// The constants below name the common codes; any other code works the same
-// way, for example errors.Is(err, sobjects.ErrorCode("FIELD_INTEGRITY_EXCEPTION")).
-type ErrorCode string
-
-// Error returns the code.
-func (c ErrorCode) Error() string { return "salesforce " + string(c) }
+// ErrorCode is a Salesforce errorCode (in sObject Collections results,
+// statusCode) such as "NOT_FOUND": the type of [auth.ErrorCode], so that the
+// errors of both packages carry codes of one type. Every ErrorCode is a
+// sentinel error: errors.Is(err, code) reports whether err is an [*Error]
+// (or an [*auth.Error]) carrying that code. The constants below name the
+// common codes; any other code works the same way, for example
+// errors.Is(err, sobjects.ErrorCode("FIELD_INTEGRITY_EXCEPTION")).
+type ErrorCode = auth.ErrorCode
 
 // Sentinels for the common Salesforce error codes; test for them with
 // [errors.Is].
@@ -84,9 +83,9 @@ var (
 // ([{"message":…,"errorCode":…,"fields":[…]}]) or of a record's result in
 // sObject Collections, which spells the code statusCode.
 type APIError struct {
-	Code    string   // errorCode or statusCode, such as "REQUIRED_FIELD_MISSING"
-	Message string   // human-readable message
-	Fields  []string // API names of the fields concerned; often empty
+	Code    ErrorCode // errorCode or statusCode, such as "REQUIRED_FIELD_MISSING"
+	Message string    // human-readable message
+	Fields  []string  // API names of the fields concerned; often empty
 }
 
 // UnmarshalJSON reads errorCode or statusCode, message and fields,
@@ -101,9 +100,9 @@ func (e *APIError) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*e = APIError{Code: w.ErrorCode, Message: w.Message}
+	*e = APIError{Code: ErrorCode(w.ErrorCode), Message: w.Message}
 	if e.Code == "" {
-		e.Code = w.StatusCode
+		e.Code = ErrorCode(w.StatusCode)
 	}
 	if len(w.Fields) > 0 && w.Fields[0] == '[' {
 		var fields []string
@@ -129,7 +128,7 @@ type Error struct {
 	StatusCode int
 	// Code, Message and Fields are those of the first error of the body
 	// (Code "" when the body carried none).
-	Code    string
+	Code    ErrorCode
 	Message string
 	Fields  []string
 	// Errors lists every error of the body, the first included.
@@ -158,7 +157,7 @@ func (e *Error) Error() string {
 	}
 	switch {
 	case e.Code != "":
-		b.WriteString(e.Code)
+		b.WriteString(string(e.Code))
 	case e.StatusCode != 0:
 		b.WriteString(http.StatusText(e.StatusCode))
 	}
@@ -194,11 +193,11 @@ func (e *Error) Is(target error) bool {
 	if !ok {
 		return false
 	}
-	if e.Code == string(code) {
+	if e.Code == code {
 		return true
 	}
 	for _, ae := range e.Errors {
-		if ae.Code == string(code) {
+		if ae.Code == code {
 			return true
 		}
 	}
@@ -261,7 +260,7 @@ func parseErrorBody(op string, status int, body []byte, truncated bool) *Error {
 			if json.Unmarshal(b, &one) == nil && (one.Code != "" || one.Message != "") {
 				list = []APIError{one}
 			} else if json.Unmarshal(b, &oauth) == nil && oauth.Error != "" {
-				list = []APIError{{Code: oauth.Error, Message: oauth.Description}}
+				list = []APIError{{Code: ErrorCode(oauth.Error), Message: oauth.Description}}
 			}
 		}
 		list = dropEmpty(list)
@@ -343,9 +342,9 @@ func oneLine(s string) string {
 func transportError(op string, err error) error {
 	var ae *auth.Error
 	if errors.As(err, &ae) && (ae.StatusCode != 0 && ae.Code != "" || errors.Is(err, auth.ErrSessionExpired)) {
-		e := &Error{Op: op, StatusCode: ae.StatusCode, Code: ae.Code, Message: ae.Description, Err: err}
+		e := &Error{Op: op, StatusCode: ae.StatusCode, Code: ae.Code, Message: ae.Message, Err: err}
 		if e.StatusCode == 0 {
-			e.StatusCode, e.Code = http.StatusUnauthorized, string(ErrInvalidSession)
+			e.StatusCode, e.Code = http.StatusUnauthorized, ErrInvalidSession
 		}
 		e.Errors = []APIError{{Code: e.Code, Message: e.Message}}
 		return e

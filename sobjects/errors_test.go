@@ -71,7 +71,7 @@ func TestErrorBodies(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %T %v", err, err)
 			}
-			if e.StatusCode != tc.status || e.Code != tc.code || e.Message != tc.message || len(e.Errors) != tc.errs ||
+			if e.StatusCode != tc.status || string(e.Code) != tc.code || e.Message != tc.message || len(e.Errors) != tc.errs ||
 				strings.Join(e.Fields, ",") != strings.Join(tc.fields, ",") {
 				t.Errorf("got %#v", e)
 			}

@@ -29,17 +29,17 @@ type RetryPolicy struct {
 	MaxDelay time.Duration
 	// Retryable decides whether a failure is retried; nil means
 	// [DefaultRetryable].
-	Retryable func(Failure) bool
+	Retryable func(Attempt) bool
 }
 
-// Failure describes a failed attempt to a [RetryPolicy].
-type Failure struct {
-	Method     string // HTTP method of the request
-	StatusCode int    // HTTP status; 0 when no response arrived
-	Code       string // errorCode of the first error of the body, if any
-	Message    string // its message
-	Err        error  // the transport error when no response arrived
-	Attempt    int    // 1 for the first attempt
+// Attempt describes a failed attempt of a request to a [RetryPolicy].
+type Attempt struct {
+	Number     int       // 1 for the first attempt
+	Method     string    // HTTP method of the request
+	StatusCode int       // HTTP status; 0 when no response arrived
+	Code       ErrorCode // errorCode of the first error of the body, if any
+	Message    string    // its message
+	Err        error     // the transport error when no response arrived
 }
 
 // DefaultRetryable retries what Salesforce documents as transient:
@@ -52,11 +52,11 @@ type Failure struct {
 //     idempotent methods only (GET, HEAD, OPTIONS, PUT, DELETE): a POST
 //     that creates records, or a PATCH that may run triggers again, might
 //     already have taken effect.
-func DefaultRetryable(f Failure) bool {
+func DefaultRetryable(f Attempt) bool {
 	if f.Err != nil {
 		return idempotent(f.Method)
 	}
-	switch ErrorCode(f.Code) {
+	switch f.Code {
 	case ErrUnableToLockRow:
 		return true
 	case ErrRequestLimitExceeded:
@@ -91,7 +91,7 @@ func (p *RetryPolicy) attempts() int {
 	return p.MaxAttempts
 }
 
-func (p *RetryPolicy) retryable(f Failure) bool {
+func (p *RetryPolicy) retryable(f Attempt) bool {
 	if p.Retryable != nil {
 		return p.Retryable(f)
 	}

@@ -160,8 +160,8 @@ func TestRetryNetworkErrors(t *testing.T) {
 
 func TestRetryCustomPolicyAndOff(t *testing.T) {
 	// Retryable can widen the default.
-	p := sobjects.RetryPolicy{Retryable: func(f sobjects.Failure) bool {
-		return sobjects.DefaultRetryable(f) || f.Code == "QUERY_TIMEOUT"
+	p := sobjects.RetryPolicy{Retryable: func(f sobjects.Attempt) bool {
+		return sobjects.DefaultRetryable(f) || f.Code == sobjects.ErrQueryTimeout
 	}}
 	c, mock, _ := retryClient(t, p)
 	var count atomic.Int32

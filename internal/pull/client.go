@@ -229,7 +229,7 @@ func (c *Client) identity(ctx context.Context) (string, error) {
 // parseErrorBody reads Salesforce's error body (through sobjects, which
 // knows every form it takes) as one code and a one-line message, or
 // describes what else came back.
-func parseErrorBody(body []byte) (code, message string) {
+func parseErrorBody(body []byte) (code auth.ErrorCode, message string) {
 	e := sobjects.ParseErrorBody("", 0, body)
 	if !errors.Is(e, sobjects.ErrMalformedResponse) {
 		return e.Code, oneLine(e.Message)

@@ -47,7 +47,8 @@ type Error struct {
 	StatusCode int
 	// Code and Message are Salesforce's errorCode and message (or the OAuth
 	// error and its description).
-	Code, Message string
+	Code    auth.ErrorCode
+	Message string
 	// Hint tells the user what to do about it.
 	Hint string
 	// Err is the cause, if any.
@@ -63,7 +64,7 @@ func (e *Error) Error() string {
 	if e.Kind != nil {
 		parts = append(parts, e.Kind.Error())
 	}
-	detail := strings.TrimSpace(strings.Join(nonEmpty(e.Code, e.Message), ": "))
+	detail := strings.TrimSpace(strings.Join(nonEmpty(string(e.Code), e.Message), ": "))
 	if detail == "" && e.Err != nil {
 		detail = e.Err.Error()
 	}
@@ -140,7 +141,7 @@ func authFailure(err error) *Error {
 	if !errors.As(err, &ae) {
 		return nil
 	}
-	e := &Error{StatusCode: ae.StatusCode, Code: ae.Code, Message: ae.Description, Err: err}
+	e := &Error{StatusCode: ae.StatusCode, Code: ae.Code, Message: ae.Message, Err: err}
 	switch {
 	case errors.Is(err, auth.ErrSessionExpired) && ae.Op == "token":
 		// The source gave back the token just rejected: a static token.

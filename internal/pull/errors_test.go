@@ -99,7 +99,7 @@ func FuzzParseErrorBody(f *testing.F) {
 	f.Add([]byte(`[1,"x",{"errorCode":7}]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		code, msg := parseErrorBody(body)
-		if strings.Contains(code+msg, "\n") {
+		if strings.Contains(string(code)+msg, "\n") {
 			t.Fatalf("parseErrorBody(%q) = %q, %q: not one line", body, code, msg)
 		}
 	})
