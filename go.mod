@@ -31,3 +31,5 @@ require (
 	golang.org/x/sync v0.22.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 )
+
+tool github.com/typedforce/typedforce/cmd/typedforce

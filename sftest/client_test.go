@@ -21,8 +21,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/typedforce/typedforce/auth"
-	"github.com/typedforce/typedforce/gen"
-	"github.com/typedforce/typedforce/gen/picklists"
+	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sftest"
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -34,68 +34,68 @@ func TestTypedClient(t *testing.T) {
 	org := sftest.NewOrg(t)
 	c := org.Client()
 
-	id, err := sobjects.Create(ctx, c, gen.AccountCreate{Name: "Acme", Phone: ptr("+1 415 555 0100"), Industry: ptr(picklists.AccountIndustryValueEnergy)})
+	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Acme", Phone: ptr("+1 415 555 0100"), Industry: ptr(picklists.AccountIndustryValueEnergy)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	acc, err := sobjects.Get[gen.Account](ctx, c, id)
+	acc, err := sobjects.Get[sampleorg.Account](ctx, c, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if *acc.Name != "Acme" || *acc.Phone != "+1 415 555 0100" || acc.CreatedDate == nil || *acc.OwnerId != "005xx0000000001AAA" {
 		t.Fatalf("read back %+v", acc)
 	}
-	if err := sobjects.Update(ctx, c, id, gen.AccountUpdate{Phone: nullable.NewNullNullable[string]()}); err != nil {
+	if err := sobjects.Update(ctx, c, id, sampleorg.AccountUpdate{Phone: nullable.NewNullNullable[string]()}); err != nil {
 		t.Fatal(err)
 	}
-	if acc, _ := sftest.Read[gen.Account](org, id); acc.Phone != nil {
+	if acc, _ := sftest.Read[sampleorg.Account](org, id); acc.Phone != nil {
 		t.Errorf("Phone %q after clearing", *acc.Phone)
 	}
 
-	_, err = sobjects.Create(ctx, c, gen.ContactCreate{FirstName: ptr("No last name")})
+	_, err = sobjects.Create(ctx, c, sampleorg.ContactCreate{FirstName: ptr("No last name")})
 	if !errors.Is(err, sobjects.ErrRequiredFieldMissing) {
 		t.Errorf("create without LastName: %v", err)
 	}
-	err = sobjects.Update(ctx, c, id, gen.AccountUpdate{Name: ptr("")})
+	err = sobjects.Update(ctx, c, id, sampleorg.AccountUpdate{Name: ptr("")})
 	var se *sobjects.Error
 	if !errors.As(err, &se) || se.StatusCode != 400 || se.Code != "REQUIRED_FIELD_MISSING" || se.Fields[0] != "Name" {
 		t.Errorf("clearing Name: %v", err)
 	}
 
-	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", gen.WidgetCCreate{Name: ptr("Sprocket")})
+	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sampleorg.WidgetCCreate{Name: ptr("Sprocket")})
 	if err != nil || !res.Created {
 		t.Fatalf("upsert: %+v %v", res, err)
 	}
-	res2, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", gen.WidgetCCreate{StatusC: ptr(picklists.WidgetCStatusCValueActive)})
+	res2, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sampleorg.WidgetCCreate{StatusC: ptr(picklists.WidgetCStatusCValueActive)})
 	if err != nil || res2.Created || res2.ID != res.ID {
 		t.Fatalf("second upsert: %+v %v", res2, err)
 	}
-	w, err := sobjects.GetByExternalID[gen.WidgetC](ctx, c, "External_Id__c", "W-1", sobjects.Fields("Name", "Status__c"))
+	w, err := sobjects.GetByExternalID[sampleorg.WidgetC](ctx, c, "External_Id__c", "W-1", sobjects.Fields("Name", "Status__c"))
 	if err != nil || *w.Name != "Sprocket" || *w.StatusC != picklists.WidgetCStatusCValueActive || w.Id != nil {
 		t.Fatalf("get by external id: %+v %v", w, err)
 	}
-	_, err = sobjects.Upsert(ctx, c, "External_Id__c", "W-2", gen.WidgetCCreate{}, sobjects.UpdateOnly())
+	_, err = sobjects.Upsert(ctx, c, "External_Id__c", "W-2", sampleorg.WidgetCCreate{}, sobjects.UpdateOnly())
 	if !errors.Is(err, sobjects.ErrNotFound) {
 		t.Errorf("updateOnly: %v", err)
 	}
 	insert(t, org, "Widget__c", map[string]any{"External_Id__c": "DUP"})
 	insert(t, org, "Widget__c", map[string]any{"External_Id__c": "DUP"})
 	var mm *sobjects.MultipleMatchesError
-	if _, err := sobjects.Upsert(ctx, c, "External_Id__c", "DUP", gen.WidgetCCreate{}); !errors.As(err, &mm) || len(mm.URLs) != 2 {
+	if _, err := sobjects.Upsert(ctx, c, "External_Id__c", "DUP", sampleorg.WidgetCCreate{}); !errors.As(err, &mm) || len(mm.URLs) != 2 {
 		t.Errorf("upsert of a duplicated external id: %v", err)
 	}
 
-	if err := sobjects.Delete[gen.Account](ctx, c, id); err != nil {
+	if err := sobjects.Delete[sampleorg.Account](ctx, c, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sobjects.Get[gen.Account](ctx, c, id); !errors.Is(err, sobjects.ErrNotFound) {
+	if _, err := sobjects.Get[sampleorg.Account](ctx, c, id); !errors.Is(err, sobjects.ErrNotFound) {
 		t.Errorf("get after delete: %v", err)
 	}
 
 	// Collections.
-	contacts := make([]gen.ContactCreate, 250)
+	contacts := make([]sampleorg.ContactCreate, 250)
 	for i := range contacts {
-		contacts[i] = gen.ContactCreate{LastName: fmt.Sprintf("C%03d", i)}
+		contacts[i] = sampleorg.ContactCreate{LastName: fmt.Sprintf("C%03d", i)}
 	}
 	contacts[7].LastName = ""
 	results, err := sobjects.CreateMany(ctx, c, contacts)
@@ -105,7 +105,7 @@ func TestTypedClient(t *testing.T) {
 	if n := org.Stats().Requests[sftest.EndpointCollectionsCreate]; n != 2 {
 		t.Errorf("%d collection requests for 250 records", n)
 	}
-	patches := []sobjects.Patch[gen.ContactUpdate]{{ID: results[0].ID, Record: gen.ContactUpdate{Title: nullable.NewNullableWithValue("Boss")}}}
+	patches := []sobjects.Patch[sampleorg.ContactUpdate]{{ID: results[0].ID, Record: sampleorg.ContactUpdate{Title: nullable.NewNullableWithValue("Boss")}}}
 	if rs, err := sobjects.UpdateMany(ctx, c, patches); err != nil || !rs[0].Success {
 		t.Fatalf("update many: %+v %v", rs, err)
 	}
@@ -113,7 +113,7 @@ func TestTypedClient(t *testing.T) {
 	if rs, err := sobjects.DeleteMany(ctx, c, ids); err != nil || !rs[0].Success || !rs[1].Success {
 		t.Fatalf("delete many: %+v %v", rs, err)
 	}
-	ws := []gen.WidgetCCreate{{ExternalIdC: ptr("W-1")}, {ExternalIdC: ptr("W-3")}}
+	ws := []sampleorg.WidgetCCreate{{ExternalIdC: ptr("W-1")}, {ExternalIdC: ptr("W-3")}}
 	if rs, err := sobjects.UpsertMany(ctx, c, "External_Id__c", ws); err != nil || rs[0].Created || !rs[1].Created {
 		t.Fatalf("upsert many: %+v %v", rs, err)
 	}
@@ -128,7 +128,7 @@ func TestTypedClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	for ct, err := range sobjects.Query[gen.Contact](ctx, c, q, sobjects.BatchSize(200)) {
+	for ct, err := range sobjects.Query[sampleorg.Contact](ctx, c, q, sobjects.BatchSize(200)) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func TestTypedClient(t *testing.T) {
 		t.Errorf("query gave %d contacts, %q … %q", len(got), got[0], got[len(got)-1])
 	}
 	seen := 0
-	for _, err := range sobjects.Query[gen.Contact](ctx, c, "SELECT Id FROM Contact", sobjects.BatchSize(200)) {
+	for _, err := range sobjects.Query[sampleorg.Contact](ctx, c, "SELECT Id FROM Contact", sobjects.BatchSize(200)) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func TestTypedClient(t *testing.T) {
 	if seen != 247 || org.Stats().Requests[sftest.EndpointQueryMore] != 1 {
 		t.Errorf("paged %d records with %d queryMore", seen, org.Stats().Requests[sftest.EndpointQueryMore])
 	}
-	_, err = sobjects.First[gen.Contact](ctx, c, "SELECT Id FROM Contact GROUP BY Id")
+	_, err = sobjects.First[sampleorg.Contact](ctx, c, "SELECT Id FROM Contact GROUP BY Id")
 	if !errors.Is(err, sobjects.ErrMalformedQuery) || !strings.Contains(err.Error(), "does not support GROUP BY") {
 		t.Errorf("unsupported query: %v", err)
 	}
@@ -166,7 +166,7 @@ func TestSessionExpiryStorm(t *testing.T) {
 	org := sftest.NewOrg(t)
 	c := org.Client()
 	id := insert(t, org, "Account", map[string]any{"Name": "Acme"})
-	if _, err := sobjects.Get[gen.Account](ctx, c, id); err != nil {
+	if _, err := sobjects.Get[sampleorg.Account](ctx, c, id); err != nil {
 		t.Fatal(err)
 	}
 	before := org.Stats()
@@ -176,7 +176,7 @@ func TestSessionExpiryStorm(t *testing.T) {
 	errs := make(chan error, callers)
 	for range callers {
 		wg.Go(func() {
-			_, err := sobjects.Get[gen.Account](ctx, c, id, sobjects.Fields("Name"))
+			_, err := sobjects.Get[sampleorg.Account](ctx, c, id, sobjects.Fields("Name"))
 			errs <- err
 		})
 	}
@@ -204,7 +204,7 @@ func TestFailNext(t *testing.T) {
 	id := insert(t, org, "Account", map[string]any{"Name": "Acme"})
 
 	org.FailNext(1, sftest.Fault{StatusCode: 503, Code: sobjects.ErrServerUnavailable, Endpoint: sftest.EndpointQuery, RetryAfter: "1"})
-	if _, err := sobjects.Get[gen.Account](ctx, c, id); err != nil {
+	if _, err := sobjects.Get[sampleorg.Account](ctx, c, id); err != nil {
 		t.Fatalf("a get is not a query: %v", err)
 	}
 	_, err := sobjects.Count(ctx, c, "SELECT COUNT() FROM Account")
@@ -222,14 +222,14 @@ func TestFailNext(t *testing.T) {
 		t.Fatal(err)
 	}
 	org.FailNext(2, sftest.Fault{StatusCode: 400, Code: sobjects.ErrUnableToLockRow})
-	if err := sobjects.Update(ctx, rc, id, gen.AccountUpdate{Phone: nullable.NewNullableWithValue("1")}); err != nil {
+	if err := sobjects.Update(ctx, rc, id, sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue("1")}); err != nil {
 		t.Fatalf("retried update: %v", err)
 	}
 
 	// A failed refresh.
 	org.ExpireSession()
 	org.FailNext(1, sftest.Fault{Endpoint: sftest.EndpointToken, Code: "invalid_grant"})
-	_, err = sobjects.Get[gen.Account](ctx, c, id)
+	_, err = sobjects.Get[sampleorg.Account](ctx, c, id)
 	var ae *auth.Error
 	if !errors.As(err, &ae) || !errors.Is(err, auth.ErrReauthorizationRequired) {
 		t.Errorf("failed refresh: %v", err)
@@ -410,7 +410,7 @@ func TestNewServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := sobjects.Create(ctx, c, gen.AccountCreate{Name: "Over loopback"})
+	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Over loopback"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,19 +4,19 @@
 //
 //	func TestSync(t *testing.T) {
 //		org := sftest.NewOrg(t)                       // on a per-test httpmock transport
-//		ids := sftest.Seed(t, org, gen.AccountCreate{Name: "Acme"})
+//		ids := sftest.Seed(t, org, sampleorg.AccountCreate{Name: "Acme"})
 //		c := org.Client()                             // a ready *sobjects.Client
 //
 //		err := mySync(ctx, c)                         // the code under test
 //
-//		acc, _ := sftest.Read[gen.Account](org, ids[0])
+//		acc, _ := sftest.Read[sampleorg.Account](org, ids[0])
 //		…
 //	}
 //
 // # Schema-aware
 //
-// The org loads describe JSON: the bundled example org by default
-// (typedforce.BundledDescribes, the schema of package gen), or your own
+// The org loads describe JSON: the sample org by default
+// (package sampleorg/describe, the schema of package sampleorg), or your own
 // with [WithDescribeDir]. Writes are validated as Salesforce validates
 // them: an unknown field is 400 INVALID_FIELD; a field that is not
 // createable (on create) or updateable (on update) INVALID_FIELD_FOR_INSERT_UPDATE;

@@ -8,7 +8,7 @@ import (
 
 	"github.com/oapi-codegen/nullable"
 
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sftest"
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -23,14 +23,14 @@ func ExampleNew() {
 	}
 	c := org.Client()
 
-	id, err := sobjects.Create(ctx, c, gen.AccountCreate{Name: "Acme", Phone: ptr("+1 415 555 0100")})
+	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Acme", Phone: ptr("+1 415 555 0100")})
 	fmt.Println(id, err)
 
-	err = sobjects.Update(ctx, c, id, gen.AccountUpdate{Phone: nullable.NewNullNullable[string]()})
-	acc, _ := sftest.Read[gen.Account](org, id)
+	err = sobjects.Update(ctx, c, id, sampleorg.AccountUpdate{Phone: nullable.NewNullNullable[string]()})
+	acc, _ := sftest.Read[sampleorg.Account](org, id)
 	fmt.Println(*acc.Name, acc.Phone == nil, err)
 
-	_, err = sobjects.Create(ctx, c, gen.ContactCreate{FirstName: ptr("Ada")})
+	_, err = sobjects.Create(ctx, c, sampleorg.ContactCreate{FirstName: ptr("Ada")})
 	fmt.Println(err)
 	// Output:
 	// 001xx0000000001AAA <nil>
@@ -47,7 +47,7 @@ func ExampleOrg_Insert() {
 			panic(err)
 		}
 	}
-	for acc, err := range sobjects.Query[gen.Account](ctx, org.Client(), "SELECT Name, Owner.Name FROM Account WHERE Industry = 'Energy' ORDER BY Name") {
+	for acc, err := range sobjects.Query[sampleorg.Account](ctx, org.Client(), "SELECT Name, Owner.Name FROM Account WHERE Industry = 'Energy' ORDER BY Name") {
 		if err != nil {
 			panic(err)
 		}
@@ -68,14 +68,14 @@ func ExampleOrg_ExpireSession() {
 	org, _ := sftest.New()
 	c := org.Client()
 	id, _ := org.Insert("Account", map[string]any{"Name": "Acme"})
-	_, _ = sobjects.Get[gen.Account](ctx, c, id) // the first token
+	_, _ = sobjects.Get[sampleorg.Account](ctx, c, id) // the first token
 
 	org.ExpireSession()
 	before := org.Stats().TokenRequests
 	var wg sync.WaitGroup
 	for range 100 {
 		wg.Go(func() {
-			if _, err := sobjects.Get[gen.Account](ctx, c, id); err != nil {
+			if _, err := sobjects.Get[sampleorg.Account](ctx, c, id); err != nil {
 				panic(err)
 			}
 		})

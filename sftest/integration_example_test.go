@@ -9,8 +9,8 @@ import (
 
 	"github.com/oapi-codegen/nullable"
 
-	"github.com/typedforce/typedforce/gen"
-	"github.com/typedforce/typedforce/gen/picklists"
+	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sftest"
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -23,11 +23,11 @@ func closeStaleCases(ctx context.Context, c *sobjects.Client, accountID string) 
 		return 0, err
 	}
 	n := 0
-	for cs, err := range sobjects.Query[gen.Case](ctx, c, soql) {
+	for cs, err := range sobjects.Query[sampleorg.Case](ctx, c, soql) {
 		if err != nil {
 			return n, err
 		}
-		if err := sobjects.Update(ctx, c, *cs.Id, gen.CaseUpdate{Status: nullable.NewNullableWithValue(string(picklists.CaseStatusValueClosed))}); err != nil {
+		if err := sobjects.Update(ctx, c, *cs.Id, sampleorg.CaseUpdate{Status: nullable.NewNullableWithValue(string(picklists.CaseStatusValueClosed))}); err != nil {
 			return n, err
 		}
 		n++
@@ -37,24 +37,24 @@ func closeStaleCases(ctx context.Context, c *sobjects.Client, accountID string) 
 
 func TestCloseStaleCases(t *testing.T) {
 	ctx := context.Background()
-	org := sftest.NewOrg(t) // the bundled org's schema; sftest.WithDescribeDir("schema") for yours
+	org := sftest.NewOrg(t) // the sample org's schema; sftest.WithDescribeDir("schema") for yours
 	c := org.Client()
-	acct := sftest.Seed(t, org, gen.AccountCreate{Name: "Acme"})[0]
+	acct := sftest.Seed(t, org, sampleorg.AccountCreate{Name: "Acme"})[0]
 	cases := sftest.Seed(t, org,
-		gen.CaseCreate{AccountId: &acct, Subject: ptr("Broken widget")},
-		gen.CaseCreate{AccountId: &acct, Subject: ptr("Done"), Status: ptr(picklists.CaseStatusValueClosed)},
+		sampleorg.CaseCreate{AccountId: &acct, Subject: ptr("Broken widget")},
+		sampleorg.CaseCreate{AccountId: &acct, Subject: ptr("Done"), Status: ptr(picklists.CaseStatusValueClosed)},
 	)
 
 	n, err := closeStaleCases(ctx, c, acct)
 	if err != nil || n != 1 {
 		t.Fatalf("closed %d cases: %v", n, err)
 	}
-	if got, _ := sftest.Read[gen.Case](org, cases[0]); *got.Status != picklists.CaseStatusValueClosed {
+	if got, _ := sftest.Read[sampleorg.Case](org, cases[0]); *got.Status != picklists.CaseStatusValueClosed {
 		t.Errorf("case status %s", *got.Status)
 	}
 
 	// The session expires: the code survives it with exactly one refresh.
-	sftest.Seed(t, org, gen.CaseCreate{AccountId: &acct, Subject: ptr("Another")})
+	sftest.Seed(t, org, sampleorg.CaseCreate{AccountId: &acct, Subject: ptr("Another")})
 	org.ExpireSession()
 	if n, err := closeStaleCases(ctx, c, acct); err != nil || n != 1 {
 		t.Fatalf("after expiry: closed %d cases: %v", n, err)

@@ -20,8 +20,8 @@ import (
 	"github.com/jarcoal/httpmock"
 	"golang.org/x/oauth2"
 
-	"github.com/typedforce/typedforce"
 	"github.com/typedforce/typedforce/auth"
+	sampledescribe "github.com/typedforce/typedforce/sampleorg/describe"
 	"github.com/typedforce/typedforce/sobjects"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
@@ -112,7 +112,7 @@ type config struct {
 
 // WithDescribeDir loads the org's schema from a folder of describe JSON
 // files (one per sObject, as `typedforce describe` writes them) instead of
-// the bundled example org.
+// the sample org (package sampleorg).
 func WithDescribeDir(dir string) Option { return func(c *config) { c.dir = dir } }
 
 // WithDescribeFS loads the org's schema from the *.json files at the root
@@ -148,9 +148,9 @@ func WithBatchSize(n int) Option { return func(c *config) { c.batch = n } }
 // SystemModstamp (default time.Now).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
 
-// bundledSchema is the bundled org's schema, read once: schemas do not
+// sampleSchema is the sample org's schema, read once: schemas do not
 // change once loaded (records live in each Org).
-var bundledSchema = sync.OnceValues(func() (*schema, error) { return loadSchema(typedforce.BundledDescribes()) })
+var sampleSchema = sync.OnceValues(func() (*schema, error) { return loadSchema(sampledescribe.FS()) })
 
 // New returns a fake org. It serves nothing by itself: use it as an
 // http.Handler, or through [Org.Client] and [Org.HTTPClient], which reach
@@ -171,7 +171,7 @@ func New(opts ...Option) (*Org, error) {
 	case c.fsys != nil:
 		s, err = loadSchema(c.fsys)
 	default:
-		s, err = bundledSchema()
+		s, err = sampleSchema()
 	}
 	if err != nil {
 		return nil, err
@@ -369,7 +369,7 @@ func (o *Org) insertJSON(sobject string, body []byte) (string, error) {
 }
 
 // Seed stores records as test fixtures, as [Org.Insert] does, from
-// generated shapes (gen.AccountCreate, gen.Account, …): T names the
+// generated shapes (sampleorg.AccountCreate, sampleorg.Account, …): T names the
 // sObject. It returns the ids in order and fails tb on any error.
 func Seed[T any](tb testing.TB, o *Org, recs ...T) []string {
 	tb.Helper()
@@ -425,7 +425,7 @@ const apiVersion = sobjects.DefaultAPIVersion
 var ErrNoRecord = errors.New("sftest: no such record")
 
 // Read returns the record with the given id decoded into T, a generated
-// read shape such as gen.Account, as a GET of every field returns it. A
+// read shape such as sampleorg.Account, as a GET of every field returns it. A
 // record that does not exist (or was deleted) is [ErrNoRecord].
 func Read[T any](o *Org, id string) (*T, error) {
 	obj, ok := sftype.ObjectName[T]()

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sftest"
 )
 
@@ -101,10 +101,10 @@ func TestWriteValidation(t *testing.T) {
 	if w["Quantity__c"] != 12.0 || w["Last_Inspected_At__c"] != "2024-01-31T12:00:00.000+0000" || w["Opening_Time__c"] != "09:30:00.000Z" {
 		t.Errorf("widget: %v %v %v", w["Quantity__c"], w["Last_Inspected_At__c"], w["Opening_Time__c"])
 	}
-	if typed, err := sftest.Read[gen.WidgetC](org, widget); err != nil || typed.LastInspectedAtC == nil || typed.ColorsC == nil {
+	if typed, err := sftest.Read[sampleorg.WidgetC](org, widget); err != nil || typed.LastInspectedAtC == nil || typed.ColorsC == nil {
 		t.Errorf("typed read of every field: %+v %v", typed, err)
 	}
-	if _, err := sftest.Read[gen.WidgetC](org, contact); !errors.Is(err, sftest.ErrNoRecord) {
+	if _, err := sftest.Read[sampleorg.WidgetC](org, contact); !errors.Is(err, sftest.ErrNoRecord) {
 		t.Errorf("typed read of a contact as a widget: %v", err)
 	}
 	blobURL := v + "/sobjects/Widget__c/" + widget + "/Attachment_Data__c"

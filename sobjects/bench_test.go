@@ -15,8 +15,8 @@ import (
 
 	"github.com/jarcoal/httpmock"
 
-	"github.com/typedforce/typedforce/gen"
 	"github.com/typedforce/typedforce/internal/benchdata"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -26,7 +26,7 @@ const pageSize = benchdata.PageSize
 
 // decoders are the ways of reading a page that the benchmarks compare.
 func decoders(tb testing.TB) map[string]func([]byte) int {
-	var buf []gen.Account
+	var buf []sampleorg.Account
 	return map[string]func([]byte) int{
 		// typed: this package's streaming decoder into the generated
 		// struct, into a buffer reused from page to page (as Query does).
@@ -157,7 +157,7 @@ func BenchmarkQuery200k(b *testing.B) {
 		base, totalBefore := ms.HeapAlloc, ms.TotalAlloc
 		var peak uint64
 		n := 0
-		for acc, err := range sobjects.Query[gen.Account](testCtx(b), c, "SELECT Id, Name FROM Account") {
+		for acc, err := range sobjects.Query[sampleorg.Account](testCtx(b), c, "SELECT Id, Name FROM Account") {
 			if err != nil {
 				b.Fatal(err)
 			}

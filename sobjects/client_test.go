@@ -12,8 +12,8 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/typedforce/typedforce/auth"
-	"github.com/typedforce/typedforce/gen"
 	"github.com/typedforce/typedforce/internal/sfgen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -57,7 +57,7 @@ func TestNewFromEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sobjects.Delete[gen.Account](testCtx(t), c, acctID); err != nil {
+	if err := sobjects.Delete[sampleorg.Account](testCtx(t), c, acctID); err != nil {
 		t.Fatal(err)
 	}
 	// An explicit option wins over SF_API_VERSION.
@@ -111,7 +111,7 @@ func TestLimits(t *testing.T) {
 	mock.RegisterResponder("GET", base+"/query", page(loc1))
 	mock.RegisterResponder("GET", instance+loc1, page(""))
 	var seen []int64
-	for _, err := range sobjects.Query[gen.Account](testCtx(t), c, "SELECT Id FROM Account",
+	for _, err := range sobjects.Query[sampleorg.Account](testCtx(t), c, "SELECT Id FROM Account",
 		sobjects.OnLimits(func(l sobjects.Limits) { seen = append(seen, l.APIUsage.Used) })) {
 		if err != nil {
 			t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/oapi-codegen/nullable"
 
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -54,7 +54,7 @@ func TestCreateManyChunksBy200(t *testing.T) {
 		}
 		return sfResponse(200, "["+strings.Join(results, ",")+"]"), nil
 	})
-	recs := make([]gen.ContactCreate, 450)
+	recs := make([]sampleorg.ContactCreate, 450)
 	for i := range recs {
 		recs[i].LastName = fmt.Sprintf("L%d", i)
 	}
@@ -96,9 +96,9 @@ func TestUpdateManyAndAllOrNone(t *testing.T) {
 			`{"id":"`+acctID2+`","success":false,"errors":[{"statusCode":"ALL_OR_NONE_OPERATION_ROLLED_BACK","message":"Record rolled back because not all records were valid and the request was using AllOrNone header","fields":[]}]}]`), nil
 	})
 	b := "B"
-	res, err := sobjects.UpdateMany(testCtx(t), c, []sobjects.Patch[gen.AccountUpdate]{
-		{ID: acctID, Record: gen.AccountUpdate{Phone: nullable.NewNullNullable[string]()}},
-		{ID: acctID2, Record: gen.AccountUpdate{Name: &b}},
+	res, err := sobjects.UpdateMany(testCtx(t), c, []sobjects.Patch[sampleorg.AccountUpdate]{
+		{ID: acctID, Record: sampleorg.AccountUpdate{Phone: nullable.NewNullNullable[string]()}},
+		{ID: acctID2, Record: sampleorg.AccountUpdate{Name: &b}},
 	})
 	if err != nil || len(res) != 2 || !res[0].Success || res[0].Created {
 		t.Fatalf("UpdateMany = %+v, %v", res, err)
@@ -119,7 +119,7 @@ func TestUpsertMany(t *testing.T) {
 		return sfResponse(200, `[{"id":"a01xx0000001AAAAA2","success":true,"errors":[],"created":true},{"id":"a01xx0000001AAAAA3","success":true,"errors":[],"created":false}]`), nil
 	})
 	w1, w2 := "W-1", "W-2"
-	res, err := sobjects.UpsertMany(testCtx(t), c, "External_Id__c", []*gen.WidgetCCreate{{ExternalIdC: &w1}, {ExternalIdC: &w2}})
+	res, err := sobjects.UpsertMany(testCtx(t), c, "External_Id__c", []*sampleorg.WidgetCCreate{{ExternalIdC: &w1}, {ExternalIdC: &w2}})
 	if err != nil || len(res) != 2 || !res[0].Created || res[1].Created {
 		t.Fatalf("UpsertMany = %+v, %v", res, err)
 	}
@@ -157,7 +157,7 @@ func TestCollectionsFailures(t *testing.T) {
 		}
 		return sfResponse(200, "["+strings.TrimSuffix(strings.Repeat(`{"id":"003xx000004TmiQAAS","success":true,"errors":[]},`, 200), ",")+"]"), nil
 	})
-	recs := make([]gen.ContactCreate, 300)
+	recs := make([]sampleorg.ContactCreate, 300)
 	res, err := sobjects.CreateMany(testCtx(t), c, recs)
 	if len(res) != 200 || !errors.Is(err, sobjects.ErrJSONParser) {
 		t.Fatalf("%d results, %v; want the first chunk's 200 and the second's error", len(res), err)
@@ -168,10 +168,10 @@ func TestCollectionsFailures(t *testing.T) {
 	if _, err := sobjects.CreateMany(testCtx(t), c, recs[:2]); !errors.Is(err, sobjects.ErrMalformedResponse) {
 		t.Fatalf("short results: %v", err)
 	}
-	if res, err := sobjects.CreateMany(testCtx(t), c, []gen.ContactCreate{}); len(res) != 0 || err != nil {
+	if res, err := sobjects.CreateMany(testCtx(t), c, []sampleorg.ContactCreate{}); len(res) != 0 || err != nil {
 		t.Fatalf("no records: %v, %v", res, err)
 	}
-	if _, err := sobjects.CreateMany(testCtx(t), c, []*gen.ContactCreate{nil}); err == nil {
+	if _, err := sobjects.CreateMany(testCtx(t), c, []*sampleorg.ContactCreate{nil}); err == nil {
 		t.Fatal("nil record accepted")
 	}
 }

@@ -25,7 +25,7 @@ type UpsertResult struct {
 
 // Get reads the record of type T with the given id: GET
 // /sobjects/{T's sObject}/{id}. T is a generated read shape, such as
-// gen.Account; the [Fields] option limits the fields read (default: all).
+// sampleorg.Account; the [Fields] option limits the fields read (default: all).
 // A missing record is an [*Error] matching [ErrNotFound].
 func Get[T any](ctx context.Context, c *Client, id string, opts ...CallOption) (*T, error) {
 	obj, op, cfg, err := prepare[T]("get", opts)
@@ -85,7 +85,7 @@ type saveResponse struct {
 }
 
 // Create creates a record from rec, a generated create shape such as
-// gen.AccountCreate (T is inferred from it): POST /sobjects/{sObject}. It
+// sampleorg.AccountCreate (T is inferred from it): POST /sobjects/{sObject}. It
 // returns the new record's id.
 func Create[T any](ctx context.Context, c *Client, rec T, opts ...CallOption) (string, error) {
 	obj, op, cfg, err := prepare[T]("create", opts)
@@ -114,7 +114,7 @@ func Create[T any](ctx context.Context, c *Client, rec T, opts ...CallOption) (s
 
 // Update changes the fields that upd sets on the record with the given id:
 // PATCH /sobjects/{sObject}/{id}. upd is a generated update shape such as
-// gen.AccountUpdate; only the fields it sets are sent, and a nillable field
+// sampleorg.AccountUpdate; only the fields it sets are sent, and a nillable field
 // set to null (nullable.NewNullNullable) is cleared.
 func Update[T any](ctx context.Context, c *Client, id string, upd T, opts ...CallOption) error {
 	obj, op, cfg, err := prepare[T]("update", opts)
@@ -186,7 +186,7 @@ func Upsert[T any](ctx context.Context, c *Client, field, value string, rec T, o
 
 // Delete deletes the record of type T with the given id: DELETE
 // /sobjects/{T's sObject}/{id}. T names the sObject only, as in
-// Delete[gen.Account](ctx, c, id).
+// Delete[sampleorg.Account](ctx, c, id).
 func Delete[T any](ctx context.Context, c *Client, id string, opts ...CallOption) error {
 	obj, op, cfg, err := prepare[T]("delete", opts)
 	if err == nil {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/oapi-codegen/nullable"
 
-	"github.com/typedforce/typedforce/gen"
-	"github.com/typedforce/typedforce/gen/picklists"
+	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
@@ -29,7 +29,7 @@ func TestGet(t *testing.T) {
 		}
 		return sfResponse(200, accountJSON(acctID, "Acme")), nil
 	})
-	acc, err := sobjects.Get[gen.Account](testCtx(t), c, acctID,
+	acc, err := sobjects.Get[sampleorg.Account](testCtx(t), c, acctID,
 		sobjects.Fields("Id", "Name", "Owner.Name"))
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestGetNotFound(t *testing.T) {
 	c, mock := newClient(t)
 	mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID,
 		respond(404, `[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]`))
-	_, err := sobjects.Get[gen.Account](testCtx(t), c, acctID)
+	_, err := sobjects.Get[sampleorg.Account](testCtx(t), c, acctID)
 	if !errors.Is(err, sobjects.ErrNotFound) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
 	}
@@ -76,22 +76,22 @@ func TestInvalidArguments(t *testing.T) {
 	ctx := testCtx(t)
 	type noTag struct{ Name string }
 	for name, call := range map[string]func() error{
-		"short id":      func() error { _, err := sobjects.Get[gen.Account](ctx, c, "001"); return err },
-		"traversal id":  func() error { _, err := sobjects.Get[gen.Account](ctx, c, "../../../limits/"); return err },
-		"delete id":     func() error { return sobjects.Delete[gen.Account](ctx, c, "001xx000003DGb2AA/") },
-		"update id":     func() error { return sobjects.Update(ctx, c, "", gen.AccountUpdate{}) },
+		"short id":      func() error { _, err := sobjects.Get[sampleorg.Account](ctx, c, "001"); return err },
+		"traversal id":  func() error { _, err := sobjects.Get[sampleorg.Account](ctx, c, "../../../limits/"); return err },
+		"delete id":     func() error { return sobjects.Delete[sampleorg.Account](ctx, c, "001xx000003DGb2AA/") },
+		"update id":     func() error { return sobjects.Update(ctx, c, "", sampleorg.AccountUpdate{}) },
 		"untagged type": func() error { _, err := sobjects.Get[noTag](ctx, c, acctID); return err },
 		"map type":      func() error { _, err := sobjects.Create(ctx, c, map[string]any{"Name": "x"}); return err },
 		"bad field": func() error {
-			_, err := sobjects.Get[gen.Account](ctx, c, acctID, sobjects.Fields("Name,Id"))
+			_, err := sobjects.Get[sampleorg.Account](ctx, c, acctID, sobjects.Fields("Name,Id"))
 			return err
 		},
 		"ext id dotdot": func() error {
-			_, err := sobjects.GetByExternalID[gen.WidgetC](ctx, c, "External_Id__c", "..")
+			_, err := sobjects.GetByExternalID[sampleorg.WidgetC](ctx, c, "External_Id__c", "..")
 			return err
 		},
 		"ext field": func() error {
-			_, err := sobjects.GetByExternalID[gen.WidgetC](ctx, c, "External_Id__c/x", "1")
+			_, err := sobjects.GetByExternalID[sampleorg.WidgetC](ctx, c, "External_Id__c/x", "1")
 			return err
 		},
 		"batch size": func() error {
@@ -99,10 +99,10 @@ func TestInvalidArguments(t *testing.T) {
 			return err
 		},
 		"auth header": func() error {
-			return sobjects.Delete[gen.Account](ctx, c, acctID, sobjects.Header("authorization", "x"))
+			return sobjects.Delete[sampleorg.Account](ctx, c, acctID, sobjects.Header("authorization", "x"))
 		},
 		"update many ids": func() error {
-			_, err := sobjects.UpdateMany(ctx, c, []sobjects.Patch[gen.AccountUpdate]{{ID: "x"}})
+			_, err := sobjects.UpdateMany(ctx, c, []sobjects.Patch[sampleorg.AccountUpdate]{{ID: "x"}})
 			return err
 		},
 	} {
@@ -121,14 +121,14 @@ func TestGetByExternalID(t *testing.T) {
 		respond(200, `{"attributes":{"type":"Widget__c","url":"/services/data/v67.0/sobjects/Widget__c/a01xx0000001AAAAA2"},"Id":"a01xx0000001AAAAA2","External_Id__c":"W/1 x","Colors__c":"four;six"}`))
 	mock.RegisterResponder("GET", base+"/sobjects/Widget__c/External_Id__c/dup",
 		respond(300, `["/services/data/v67.0/sobjects/Widget__c/a01xx0000001AAAAA2","/services/data/v67.0/sobjects/Widget__c/a01xx0000001AAAAA3"]`))
-	w, err := sobjects.GetByExternalID[gen.WidgetC](testCtx(t), c, "External_Id__c", "W/1 x")
+	w, err := sobjects.GetByExternalID[sampleorg.WidgetC](testCtx(t), c, "External_Id__c", "W/1 x")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if *w.ExternalIdC != "W/1 x" || !w.ColorsC.Contains("six") {
 		t.Errorf("decoded %+v", w)
 	}
-	_, err = sobjects.GetByExternalID[gen.WidgetC](testCtx(t), c, "External_Id__c", "dup")
+	_, err = sobjects.GetByExternalID[sampleorg.WidgetC](testCtx(t), c, "External_Id__c", "dup")
 	var mm *sobjects.MultipleMatchesError
 	if !errors.As(err, &mm) || len(mm.URLs) != 2 || !errors.Is(err, sobjects.ErrMultipleMatches) {
 		t.Fatalf("err = %v, want 2 matches", err)
@@ -151,7 +151,7 @@ func TestCreate(t *testing.T) {
 		return sfResponse(201, `{"id":"`+acctID+`","success":true,"errors":[]}`), nil
 	})
 	industry := picklists.AccountIndustryValueBanking
-	id, err := sobjects.Create(testCtx(t), c, gen.AccountCreate{Name: "Acme", Industry: &industry})
+	id, err := sobjects.Create(testCtx(t), c, sampleorg.AccountCreate{Name: "Acme", Industry: &industry})
 	if err != nil || id != acctID {
 		t.Fatalf("Create = %q, %v", id, err)
 	}
@@ -161,7 +161,7 @@ func TestCreateRequiredFieldMissing(t *testing.T) {
 	c, mock := newClient(t)
 	mock.RegisterResponder("POST", base+"/sobjects/Contact",
 		respond(400, `[{"message":"Required fields are missing: [LastName]","errorCode":"REQUIRED_FIELD_MISSING","fields":["LastName"]}]`))
-	_, err := sobjects.Create(testCtx(t), c, &gen.ContactCreate{})
+	_, err := sobjects.Create(testCtx(t), c, &sampleorg.ContactCreate{})
 	var e *sobjects.Error
 	if !errors.Is(err, sobjects.ErrRequiredFieldMissing) || !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0] != "LastName" {
 		t.Fatalf("err = %v", err)
@@ -177,7 +177,7 @@ func TestUpdateSendsExplicitNulls(t *testing.T) {
 		return sfResponse(204, ""), nil
 	})
 	name := "Acme 2"
-	upd := gen.AccountUpdate{Name: &name, Phone: nullable.NewNullNullable[string]()}
+	upd := sampleorg.AccountUpdate{Name: &name, Phone: nullable.NewNullNullable[string]()}
 	if err := sobjects.Update(testCtx(t), c, acctID, upd); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestUpsert(t *testing.T) {
 	})
 	ctx := testCtx(t)
 	name := "Sprocket"
-	rec := gen.WidgetCCreate{Name: &name}
+	rec := sampleorg.WidgetCCreate{Name: &name}
 	for value, want := range map[string]sobjects.UpsertResult{
 		"new": {ID: "a01xx0000001AAAAA2", Created: true},
 		"old": {ID: "a01xx0000001AAAAA3", Created: false},
@@ -225,10 +225,10 @@ func TestDelete(t *testing.T) {
 	mock.RegisterResponder("DELETE", base+"/sobjects/Account/"+acctID, respond(204, ""))
 	mock.RegisterResponder("DELETE", base+"/sobjects/Account/"+acctID2,
 		respond(404, `[{"errorCode":"ENTITY_IS_DELETED","message":"entity is deleted","fields":[]}]`))
-	if err := sobjects.Delete[gen.Account](testCtx(t), c, acctID); err != nil {
+	if err := sobjects.Delete[sampleorg.Account](testCtx(t), c, acctID); err != nil {
 		t.Fatal(err)
 	}
-	err := sobjects.Delete[gen.Account](testCtx(t), c, acctID2)
+	err := sobjects.Delete[sampleorg.Account](testCtx(t), c, acctID2)
 	if !errors.Is(err, sobjects.ErrEntityIsDeleted) || errors.Is(err, sobjects.ErrNotFound) {
 		t.Fatalf("err = %v, want ENTITY_IS_DELETED only", err)
 	}

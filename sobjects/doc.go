@@ -4,14 +4,14 @@
 //
 //	c, err := sobjects.NewFromEnv(ctx) // SF_* variables; or sobjects.New(session)
 //
-//	id, err := sobjects.Create(ctx, c, gen.AccountCreate{Name: "Acme"})
-//	acc, err := sobjects.Get[gen.Account](ctx, c, id, sobjects.Fields("Id", "Name"))
-//	err = sobjects.Update(ctx, c, id, gen.AccountUpdate{Phone: nullable.NewNullNullable[string]()}) // clears Phone
-//	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", gen.WidgetCCreate{…}) // res.Created
-//	err = sobjects.Delete[gen.Account](ctx, c, id)
+//	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Acme"})
+//	acc, err := sobjects.Get[sampleorg.Account](ctx, c, id, sobjects.Fields("Id", "Name"))
+//	err = sobjects.Update(ctx, c, id, sampleorg.AccountUpdate{Phone: nullable.NewNullNullable[string]()}) // clears Phone
+//	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sampleorg.WidgetCCreate{…}) // res.Created
+//	err = sobjects.Delete[sampleorg.Account](ctx, c, id)
 //
 //	q, err := sobjects.SOQL("SELECT Id, Name, Owner.Name FROM Account WHERE Name LIKE %s", sobjects.StartsWith(prefix))
-//	for acc, err := range sobjects.Query[gen.Account](ctx, c, q) {
+//	for acc, err := range sobjects.Query[sampleorg.Account](ctx, c, q) {
 //		if err != nil {
 //			return err
 //		}

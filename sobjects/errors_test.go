@@ -11,7 +11,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/typedforce/typedforce/auth"
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -66,7 +66,7 @@ func TestErrorBodies(t *testing.T) {
 				}
 				return r, nil
 			})
-			_, err := sobjects.Get[gen.Account](testCtx(t), c, acctID)
+			_, err := sobjects.Get[sampleorg.Account](testCtx(t), c, acctID)
 			var e *sobjects.Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %T %v", err, err)
@@ -101,7 +101,7 @@ func TestMalformedSuccessBodies(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c, mock := newClient(t)
 			mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID, respond(200, tc.body))
-			acc, err := sobjects.Get[gen.Account](testCtx(t), c, acctID)
+			acc, err := sobjects.Get[sampleorg.Account](testCtx(t), c, acctID)
 			var e *sobjects.Error
 			if acc != nil || !errors.As(err, &e) || !errors.Is(err, sobjects.ErrMalformedResponse) {
 				t.Fatalf("Get = %v, %v", acc, err)
@@ -114,7 +114,7 @@ func TestMalformedSuccessBodies(t *testing.T) {
 	// A create answered 201 without an id is an error, not an empty id.
 	c, mock := newClient(t)
 	mock.RegisterResponder("POST", base+"/sobjects/Account", respond(201, `{"success":true,"errors":[]}`))
-	if id, err := sobjects.Create(testCtx(t), c, gen.AccountCreate{Name: "x"}); id != "" || !errors.Is(err, sobjects.ErrMalformedResponse) {
+	if id, err := sobjects.Create(testCtx(t), c, sampleorg.AccountCreate{Name: "x"}); id != "" || !errors.Is(err, sobjects.ErrMalformedResponse) {
 		t.Fatalf("Create = %q, %v", id, err)
 	}
 }
@@ -129,7 +129,7 @@ func TestSessionErrors(t *testing.T) {
 	}
 	mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID,
 		respond(401, `[{"message":"This session is not valid for use with the REST API","errorCode":"INVALID_SESSION_ID"}]`))
-	_, err = sobjects.Get[gen.Account](testCtx(t), c, acctID)
+	_, err = sobjects.Get[sampleorg.Account](testCtx(t), c, acctID)
 	if !errors.Is(err, sobjects.ErrInvalidSession) || src.n.Load() != 1 {
 		t.Fatalf("err = %v after %d token calls", err, src.n.Load())
 	}
@@ -138,7 +138,7 @@ func TestSessionErrors(t *testing.T) {
 	c, mock = newClient(t)
 	mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID,
 		respond(401, `[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`))
-	_, err = sobjects.Get[gen.Account](testCtx(t), c, acctID)
+	_, err = sobjects.Get[sampleorg.Account](testCtx(t), c, acctID)
 	var e *sobjects.Error
 	if !errors.Is(err, sobjects.ErrInvalidSession) || !errors.Is(err, auth.ErrSessionExpired) || !errors.As(err, &e) || e.StatusCode != 401 {
 		t.Fatalf("err = %v", err)

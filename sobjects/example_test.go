@@ -11,8 +11,8 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/typedforce/typedforce/auth"
-	"github.com/typedforce/typedforce/gen"
-	"github.com/typedforce/typedforce/gen/picklists"
+	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -42,11 +42,11 @@ func Example() {
 			"Name":"Acme","Owner":{"attributes":{"type":"User"},"Name":"Ada Admin"}}]}`))
 	ctx := context.Background()
 
-	id, err := sobjects.Create(ctx, c, gen.AccountCreate{Name: "Acme"})
+	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Acme"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	acc, err := sobjects.Get[gen.Account](ctx, c, id, sobjects.Fields("Name", "CreatedDate"))
+	acc, err := sobjects.Get[sampleorg.Account](ctx, c, id, sobjects.Fields("Name", "CreatedDate"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for acc, err := range sobjects.Query[gen.Account](ctx, c, q) {
+	for acc, err := range sobjects.Query[sampleorg.Account](ctx, c, q) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -72,7 +72,7 @@ func ExampleSOQL() {
 	q, err := sobjects.SOQL("SELECT %s FROM Account WHERE Name = %s AND Industry IN %s AND CreatedDate > %s AND Description LIKE %s",
 		sobjects.IdentList{"Id", "Name"},
 		"O'Brien's \\ Sons",
-		[]gen.AccountIndustryValue{picklists.AccountIndustryValueBanking, picklists.AccountIndustryValueRetail},
+		[]sampleorg.AccountIndustryValue{picklists.AccountIndustryValueBanking, picklists.AccountIndustryValueRetail},
 		since,
 		sobjects.Contains("100%"))
 	fmt.Println(q, err)
@@ -99,7 +99,7 @@ func ExampleQuery() {
 		httpmock.NewStringResponder(200, `{"totalSize":2,"done":true,"records":[{"attributes":{"type":"Account"},"Name":"Globex","Contacts":null}]}`))
 	ctx := context.Background()
 
-	for acc, err := range sobjects.Query[gen.Account](ctx, c, "SELECT Name, (SELECT LastName FROM Contacts) FROM Account") {
+	for acc, err := range sobjects.Query[sampleorg.Account](ctx, c, "SELECT Name, (SELECT LastName FROM Contacts) FROM Account") {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -128,10 +128,10 @@ func ExampleUpsert() {
 	ctx := context.Background()
 	name := "Sprocket"
 
-	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", gen.WidgetCCreate{Name: &name})
+	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sampleorg.WidgetCCreate{Name: &name})
 	fmt.Println(res.ID, res.Created, err)
 
-	_, err = sobjects.Upsert(ctx, c, "External_Id__c", "W-2", gen.WidgetCCreate{Name: &name})
+	_, err = sobjects.Upsert(ctx, c, "External_Id__c", "W-2", sampleorg.WidgetCCreate{Name: &name})
 	var multi *sobjects.MultipleMatchesError
 	if errors.As(err, &multi) {
 		fmt.Println(err)
@@ -149,7 +149,7 @@ func ExampleCreateMany() {
 		{"id":"003xx000004TmiQAAS","success":true,"errors":[]},
 		{"success":false,"errors":[{"statusCode":"DUPLICATES_DETECTED","message":"Use one of these records?","fields":[]}]}]`))
 
-	results, err := sobjects.CreateMany(context.Background(), c, []gen.ContactCreate{{LastName: "Lovelace"}, {LastName: "Lovelace"}})
+	results, err := sobjects.CreateMany(context.Background(), c, []sampleorg.ContactCreate{{LastName: "Lovelace"}, {LastName: "Lovelace"}})
 	if err != nil {
 		log.Fatal(err) // the request as a whole failed
 	}
@@ -170,7 +170,7 @@ func ExampleError() {
 	mock.RegisterResponder("POST", exampleBase+"/sobjects/Contact", httpmock.NewStringResponder(400,
 		`[{"message":"Required fields are missing: [LastName]","errorCode":"REQUIRED_FIELD_MISSING","fields":["LastName"]}]`))
 
-	_, err := sobjects.Create(context.Background(), c, gen.ContactCreate{})
+	_, err := sobjects.Create(context.Background(), c, sampleorg.ContactCreate{})
 	fmt.Println(errors.Is(err, sobjects.ErrRequiredFieldMissing))
 	var e *sobjects.Error
 	if errors.As(err, &e) {

@@ -13,7 +13,7 @@ import (
 	"github.com/jarcoal/httpmock"
 
 	"github.com/typedforce/typedforce/auth"
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -48,7 +48,7 @@ func drain[T any](seq iter.Seq2[T, error]) (n int, err error) {
 	return n, err
 }
 
-func names(t *testing.T, seq func(func(gen.Account, error) bool)) []string {
+func names(t *testing.T, seq func(func(sampleorg.Account, error) bool)) []string {
 	t.Helper()
 	var out []string
 	for acc, err := range seq {
@@ -75,7 +75,7 @@ func TestQueryFollowsPages(t *testing.T) {
 		}
 	})
 	soql := "SELECT Id, Name FROM Account WHERE CreatedDate > 2024-01-01T00:00:00+00:00"
-	got := names(t, sobjects.Query[gen.Account](testCtx(t), c, soql, sobjects.BatchSize(200)))
+	got := names(t, sobjects.Query[sampleorg.Account](testCtx(t), c, soql, sobjects.BatchSize(200)))
 	if strings.Join(got, ",") != "A1,A2,A3,A4,A5" {
 		t.Fatalf("records = %v", got)
 	}
@@ -87,7 +87,7 @@ func TestQueryFollowsPages(t *testing.T) {
 func TestQueryBreakStopsFetching(t *testing.T) {
 	c, mock := newClient(t)
 	registerPages(mock, nil)
-	for acc, err := range sobjects.Query[gen.Account](testCtx(t), c, "SELECT Id FROM Account") {
+	for acc, err := range sobjects.Query[sampleorg.Account](testCtx(t), c, "SELECT Id FROM Account") {
 		if err != nil || *acc.Name != "A1" {
 			t.Fatal(acc, err)
 		}
@@ -98,7 +98,7 @@ func TestQueryBreakStopsFetching(t *testing.T) {
 	}
 	// Breaking on the second page fetches neither the third nor more.
 	n := 0
-	for range sobjects.Query[gen.Account](testCtx(t), c, "SELECT Id FROM Account") {
+	for range sobjects.Query[sampleorg.Account](testCtx(t), c, "SELECT Id FROM Account") {
 		if n++; n == 3 {
 			break
 		}
@@ -122,16 +122,16 @@ func TestQueryAllCountFirst(t *testing.T) {
 			return sfResponse(200, `{"totalSize":0,"done":true,"records":[]}`), nil
 		}
 	})
-	if got := names(t, sobjects.QueryAll[gen.Account](ctx, c, "SELECT Id FROM Account")); len(got) != 1 || got[0] != "Deleted Co" {
+	if got := names(t, sobjects.QueryAll[sampleorg.Account](ctx, c, "SELECT Id FROM Account")); len(got) != 1 || got[0] != "Deleted Co" {
 		t.Errorf("QueryAll = %v", got)
 	}
 	if n, err := sobjects.Count(ctx, c, "SELECT COUNT() FROM Account"); n != 17 || err != nil {
 		t.Errorf("Count = %d, %v", n, err)
 	}
-	if acc, err := sobjects.First[gen.Account](ctx, c, "SELECT Id FROM Account LIMIT 1"); err != nil || *acc.Name != "First" {
+	if acc, err := sobjects.First[sampleorg.Account](ctx, c, "SELECT Id FROM Account LIMIT 1"); err != nil || *acc.Name != "First" {
 		t.Errorf("First = %v, %v", acc, err)
 	}
-	if _, err := sobjects.First[gen.Account](ctx, c, "SELECT Id FROM Account WHERE Name = 'none'"); !errors.Is(err, sobjects.ErrNoRecords) {
+	if _, err := sobjects.First[sampleorg.Account](ctx, c, "SELECT Id FROM Account WHERE Name = 'none'"); !errors.Is(err, sobjects.ErrNoRecords) {
 		t.Errorf("First on no rows: %v", err)
 	}
 }
@@ -153,7 +153,7 @@ func TestQueryRelationships(t *testing.T) {
 
 	ctx := testCtx(t)
 	var got []string
-	for acc, err := range sobjects.Query[gen.Account](ctx, c, "SELECT Id, Name, Owner.Name, Parent.Name, (SELECT Id, LastName FROM Contacts) FROM Account") {
+	for acc, err := range sobjects.Query[sampleorg.Account](ctx, c, "SELECT Id, Name, Owner.Name, Parent.Name, (SELECT Id, LastName FROM Contacts) FROM Account") {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestQueryRefusesUnsafeNextURL(t *testing.T) {
 			c, mock := newClient(t)
 			mock.RegisterResponder("GET", base+"/query", respond(200,
 				fmt.Sprintf(`{"totalSize":2,"done":false,"nextRecordsUrl":%q,"records":[%s]}`, next, accountJSON(acctID, "A1"))))
-			recs, err := drain(sobjects.Query[gen.Account](testCtx(t), c, "SELECT Id FROM Account"))
+			recs, err := drain(sobjects.Query[sampleorg.Account](testCtx(t), c, "SELECT Id FROM Account"))
 			if recs != 1 || !errors.Is(err, sobjects.ErrUnsafeURL) {
 				t.Fatalf("records %d, err %v; want 1 record then ErrUnsafeURL", recs, err)
 			}
@@ -261,7 +261,7 @@ func TestQuerySessionExpiresMidPagination(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := names(t, sobjects.Query[gen.Account](testCtx(t), c, "SELECT Id, Name FROM Account"))
+	got := names(t, sobjects.Query[sampleorg.Account](testCtx(t), c, "SELECT Id, Name FROM Account"))
 	if strings.Join(got, ",") != "A1,A2,A3,A4,A5" {
 		t.Fatalf("records = %v", got)
 	}
@@ -282,7 +282,7 @@ func TestQueryConcurrent(t *testing.T) {
 	for range 32 {
 		wg.Go(func() {
 			n := 0
-			for _, err := range sobjects.Query[gen.Account](ctx, c, "SELECT Id FROM Account") {
+			for _, err := range sobjects.Query[sampleorg.Account](ctx, c, "SELECT Id FROM Account") {
 				if err != nil {
 					errs <- err
 					return
@@ -311,7 +311,7 @@ func TestQueryHonoursContext(t *testing.T) {
 	defer cancel()
 	var err error
 	n := 0
-	for _, e := range sobjects.Query[gen.Account](ctx, c, "SELECT Id FROM Account") {
+	for _, e := range sobjects.Query[sampleorg.Account](ctx, c, "SELECT Id FROM Account") {
 		if e != nil {
 			err = e
 			break
@@ -347,7 +347,7 @@ func TestQueryBadPages(t *testing.T) {
 			c, mock := newClient(t)
 			mock.RegisterResponder("GET", base+"/query", respond(200, queryPage(5, loc1, accountJSON(acctID, "A1"))))
 			mock.RegisterResponder("GET", instance+loc1, respond(tc.status, tc.body))
-			n, err := drain(sobjects.Query[gen.Account](testCtx(t), c, "SELECT Id FROM Account"))
+			n, err := drain(sobjects.Query[sampleorg.Account](testCtx(t), c, "SELECT Id FROM Account"))
 			var e *sobjects.Error
 			if n != 1 || !errors.Is(err, tc.is) || !errors.As(err, &e) {
 				t.Fatalf("%d records, err %v", n, err)
@@ -364,8 +364,8 @@ func TestQueryBadPages(t *testing.T) {
 func TestQueryRecordsOutliveTheirPage(t *testing.T) {
 	c, mock := newClient(t)
 	registerPages(mock, nil)
-	var kept []gen.Account
-	for acc, err := range sobjects.Query[gen.Account](testCtx(t), c, "SELECT Id FROM Account") {
+	var kept []sampleorg.Account
+	for acc, err := range sobjects.Query[sampleorg.Account](testCtx(t), c, "SELECT Id FROM Account") {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/jarcoal/httpmock"
 
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -50,7 +50,7 @@ func TestRetryLockedRowOnPatch(t *testing.T) {
 	var count atomic.Int32
 	mock.RegisterResponder("PATCH", base+"/sobjects/Account/"+acctID, failThen(t, 2, respond(400, lockBody), respond(204, ""), &count))
 	name := "x"
-	if err := sobjects.Update(testCtx(t), c, acctID, gen.AccountUpdate{Name: &name}); err != nil {
+	if err := sobjects.Update(testCtx(t), c, acctID, sampleorg.AccountUpdate{Name: &name}); err != nil {
 		t.Fatal(err)
 	}
 	if count.Load() != 3 || len(ns.delays) != 2 {
@@ -74,7 +74,7 @@ func TestRetryAfter(t *testing.T) {
 		return r, nil
 	}
 	mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID, failThen(t, 1, unavailable, respond(200, accountJSON(acctID, "Acme")), &count))
-	if _, err := sobjects.Get[gen.Account](testCtx(t), c, acctID); err != nil {
+	if _, err := sobjects.Get[sampleorg.Account](testCtx(t), c, acctID); err != nil {
 		t.Fatal(err)
 	}
 	if count.Load() != 2 || len(ns.delays) != 1 || ns.delays[0] != 2*time.Second {
@@ -89,7 +89,7 @@ func TestRetryAfter(t *testing.T) {
 		return r, nil
 	}
 	mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID, failThen(t, 5, long, respond(200, accountJSON(acctID, "Acme")), &count))
-	if _, err := sobjects.Get[gen.Account](testCtx(t), c, acctID); !errors.Is(err, sobjects.ErrServerUnavailable) || count.Load() != 1 {
+	if _, err := sobjects.Get[sampleorg.Account](testCtx(t), c, acctID); !errors.Is(err, sobjects.ErrServerUnavailable) || count.Load() != 1 {
 		t.Fatalf("err %v after %d attempts", err, count.Load())
 	}
 }
@@ -123,16 +123,16 @@ func TestRetryDecisions(t *testing.T) {
 			switch tc.method {
 			case "GET":
 				mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID, fail)
-				_, err = sobjects.Get[gen.Account](ctx, c, acctID)
+				_, err = sobjects.Get[sampleorg.Account](ctx, c, acctID)
 			case "POST":
 				mock.RegisterResponder("POST", base+"/sobjects/Account", fail)
-				_, err = sobjects.Create(ctx, c, gen.AccountCreate{Name: "x"})
+				_, err = sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "x"})
 			case "PATCH":
 				mock.RegisterResponder("PATCH", base+"/sobjects/Account/"+acctID, fail)
-				err = sobjects.Update(ctx, c, acctID, gen.AccountUpdate{})
+				err = sobjects.Update(ctx, c, acctID, sampleorg.AccountUpdate{})
 			case "DELETE":
 				mock.RegisterResponder("DELETE", base+"/sobjects/Account/"+acctID, fail)
-				err = sobjects.Delete[gen.Account](ctx, c, acctID)
+				err = sobjects.Delete[sampleorg.Account](ctx, c, acctID)
 			}
 			var e *sobjects.Error
 			if !errors.As(err, &e) || e.StatusCode != tc.status {
@@ -150,10 +150,10 @@ func TestRetryNetworkErrors(t *testing.T) {
 	var gets, posts atomic.Int32
 	mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID, failThen(t, 1, httpmock.ConnectionFailure, respond(200, accountJSON(acctID, "Acme")), &gets))
 	mock.RegisterResponder("POST", base+"/sobjects/Account", failThen(t, 1, httpmock.ConnectionFailure, respond(201, `{"id":"`+acctID+`","success":true,"errors":[]}`), &posts))
-	if _, err := sobjects.Get[gen.Account](testCtx(t), c, acctID); err != nil || gets.Load() != 2 {
+	if _, err := sobjects.Get[sampleorg.Account](testCtx(t), c, acctID); err != nil || gets.Load() != 2 {
 		t.Fatalf("GET: %v after %d attempts", err, gets.Load())
 	}
-	if _, err := sobjects.Create(testCtx(t), c, gen.AccountCreate{Name: "x"}); err == nil || posts.Load() != 1 {
+	if _, err := sobjects.Create(testCtx(t), c, sampleorg.AccountCreate{Name: "x"}); err == nil || posts.Load() != 1 {
 		t.Fatalf("POST create retried after a network error: %v, %d attempts", err, posts.Load())
 	}
 }
@@ -175,7 +175,7 @@ func TestRetryCustomPolicyAndOff(t *testing.T) {
 	c, mock = newClient(t)
 	count.Store(0)
 	mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID, failThen(t, 1, respond(400, lockBody), respond(200, "{}"), &count))
-	if _, err := sobjects.Get[gen.Account](testCtx(t), c, acctID); !errors.Is(err, sobjects.ErrUnableToLockRow) || count.Load() != 1 {
+	if _, err := sobjects.Get[sampleorg.Account](testCtx(t), c, acctID); !errors.Is(err, sobjects.ErrUnableToLockRow) || count.Load() != 1 {
 		t.Fatalf("err %v after %d attempts", err, count.Load())
 	}
 }
@@ -190,7 +190,7 @@ func TestRetryWaitHonoursContext(t *testing.T) {
 		r.Body = cancelOnRead{r.Body, cancel}
 		return r, nil
 	})
-	if _, err := sobjects.Get[gen.Account](ctx, c, acctID); !errors.Is(err, context.Canceled) {
+	if _, err := sobjects.Get[sampleorg.Account](ctx, c, acctID); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
 }

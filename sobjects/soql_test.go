@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/typedforce/typedforce/gen/picklists"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )

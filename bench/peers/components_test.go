@@ -13,6 +13,7 @@ import (
 	"github.com/typedforce/typedforce/bench/fakeorg"
 	"github.com/typedforce/typedforce/bench/peers"
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -43,8 +44,8 @@ func BenchmarkComponents(b *testing.B) {
 			req.Header.Set("Content-Type", "application/json")
 		}
 	})
-	upd := gen.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(peers.NewRating)}
-	b.Run("encode/gen.AccountUpdate", func(b *testing.B) {
+	upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(peers.NewRating)}
+	b.Run("encode/sampleorg.AccountUpdate", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := json.Marshal(upd); err != nil {
@@ -61,10 +62,10 @@ func BenchmarkComponents(b *testing.B) {
 		}
 	})
 	rec := []byte(fakeorg.Record(1))
-	b.Run("decode/gen.Account", func(b *testing.B) {
+	b.Run("decode/sampleorg.Account", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			var a gen.Account
+			var a sampleorg.Account
 			if err := json.Unmarshal(rec, &a); err != nil {
 				b.Fatal(err)
 			}

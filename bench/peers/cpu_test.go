@@ -17,6 +17,7 @@ import (
 	"github.com/typedforce/typedforce/bench/fakeorg"
 	"github.com/typedforce/typedforce/bench/peers"
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -90,7 +91,7 @@ func BenchmarkClientCPU(b *testing.B) {
 			}
 			defer resp.Body.Close()
 			if op.name == "get" {
-				var a gen.Account
+				var a sampleorg.Account
 				return decode(resp.Body, &a)
 			}
 			return nil
@@ -99,12 +100,12 @@ func BenchmarkClientCPU(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		upd := gen.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(peers.NewRating)}
+		upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(peers.NewRating)}
 		full := func() error {
 			if op.name == "patch" {
 				return sobjects.Update(ctx, c, id, upd)
 			}
-			_, err := sobjects.Get[gen.Account](ctx, c, id)
+			_, err := sobjects.Get[sampleorg.Account](ctx, c, id)
 			return err
 		}
 		b.Run(op.name, func(b *testing.B) {

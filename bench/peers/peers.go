@@ -26,7 +26,7 @@ import (
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/bench/fakeorg"
 	"github.com/typedforce/typedforce/bench/interceptor"
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -370,24 +370,24 @@ func NewTypedforce(org *fakeorg.Org, refreshToken string) (*sobjects.Client, *ht
 }
 
 // Typedforce is typedforce's typed CRUD and queries into the generated
-// read shape gen.Account, the type users get.
+// read shape sampleorg.Account, the type users get.
 func Typedforce(_ context.Context, org *fakeorg.Org, refreshToken string) (*Contestant, error) {
 	c, hc, err := NewTypedforce(org, refreshToken)
 	if err != nil {
 		return nil, err
 	}
-	upd := gen.AccountUpdate{Phone: nullable.NewNullableWithValue(NewPhone), Rating: nullable.NewNullableWithValue(NewRating)}
+	upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(NewPhone), Rating: nullable.NewNullableWithValue(NewRating)}
 	return &Contestant{
 		Name: "typedforce",
 		Get: func(ctx context.Context, id string) error {
-			rec, err := sobjects.Get[gen.Account](ctx, c, id)
+			rec, err := sobjects.Get[sampleorg.Account](ctx, c, id)
 			if err == nil && (rec.Id == nil || *rec.Id != id) {
 				err = errors.New("record without its id")
 			}
 			return err
 		},
 		Patch: func(ctx context.Context, id string) error { return sobjects.Update(ctx, c, id, upd) },
-		Query: typedQuery(c, func(a *gen.Account) bool { return a.Owner != nil }),
+		Query: typedQuery(c, func(a *sampleorg.Account) bool { return a.Owner != nil }),
 		Close: hc.CloseIdleConnections,
 	}, nil
 }

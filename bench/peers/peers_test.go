@@ -12,7 +12,7 @@ import (
 
 	"github.com/typedforce/typedforce/bench/fakeorg"
 	"github.com/typedforce/typedforce/bench/peers"
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -78,7 +78,7 @@ func TestDecodedValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hc.CloseIdleConnections()
-	acc, err := sobjects.First[gen.Account](ctx, c, peers.SOQL(3))
+	acc, err := sobjects.First[sampleorg.Account](ctx, c, peers.SOQL(3))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/typedforce/typedforce/bench/fakeorg"
 	"github.com/typedforce/typedforce/bench/peers"
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 )
 
 // streamRecords decodes the records of a page one by one into buf, as
@@ -52,7 +52,7 @@ func streamRecords[T any](tb testing.TB, page []byte, buf []T) []T {
 // BenchmarkPageShapes tells apart what the typed decode pays for the
 // generated read shape, in memory (no HTTP), interleaved, from a collected
 // heap each time: the same streaming decode of a 2,000-record page into
-// HandAccount and into gen.Account, with the page buffer grown by append
+// HandAccount and into sampleorg.Account, with the page buffer grown by append
 // (as typedforce's iterator does on a query's first page) or sized to the
 // page up front (totalSize comes before records).
 //
@@ -64,8 +64,8 @@ func BenchmarkPageShapes(b *testing.B) {
 		run  func()
 	}{
 		{"hand-grown", func() { streamRecords[peers.HandAccount](b, page, nil) }},
-		{"gen-grown", func() { streamRecords[gen.Account](b, page, nil) }},
-		{"gen-presized", func() { streamRecords(b, page, make([]gen.Account, 0, fakeorg.PageSize)) }},
+		{"gen-grown", func() { streamRecords[sampleorg.Account](b, page, nil) }},
+		{"gen-presized", func() { streamRecords(b, page, make([]sampleorg.Account, 0, fakeorg.PageSize)) }},
 	}
 	took := make([][]float64, len(cases))
 	alloc := make([]uint64, len(cases))

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/typedforce/typedforce/auth"
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sftest"
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -69,7 +69,7 @@ func TestFakeOrgServes(t *testing.T) {
 	if err != nil || n != 9 {
 		t.Errorf("seeded contacts: %d, %v; want 9", n, err)
 	}
-	w, err := sobjects.GetByExternalID[gen.WidgetC](ctx, c, "External_Id__c", "W-1002")
+	w, err := sobjects.GetByExternalID[sampleorg.WidgetC](ctx, c, "External_Id__c", "W-1002")
 	if err != nil || !strings.HasPrefix(*w.Name, "Widget 2") {
 		t.Errorf("widget W-1002: %+v, %v", w, err)
 	}

@@ -83,14 +83,13 @@ func generate(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("typedforce generate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
-		configFile = fs.String("config", "", "YAML configuration `file` (include/exclude patterns, name overrides, ...)")
+		configFile = fs.String("config", "", "YAML configuration `file` (paths in it relative to it; include/exclude patterns, name overrides, ...)")
 		describe   = fs.String("describe", "", "`folder` of sObject describe JSON files")
 		out        = fs.String("out", "", "output `folder` of the Go package")
 		pkg        = fs.String("package", "", "Go package `name` (default: the output folder's name)")
 		importPath = fs.String("import-path", "", "import `path` of the output package (default: from the go.mod above the output folder)")
 		openapi    = fs.String("openapi", "", "where to write the OpenAPI `file` (default: OUT/openapi.yaml)")
 		version    = fs.String("api-version", "", "Salesforce API `version` recorded in the document (default "+sfgen.DefaultAPIVersion+")")
-		client     = fs.Bool("client", false, "also generate the REST operations and their client (typedforce's own gen package)")
 		quiet      = fs.Bool("q", false, "print nothing on success")
 	)
 	if err := fs.Parse(args); err != nil {
@@ -125,9 +124,6 @@ func generate(args []string, stdout, stderr io.Writer) int {
 	override("import-path", &cfg.ImportPath, *importPath)
 	override("openapi", &cfg.OpenAPI, *openapi)
 	override("api-version", &cfg.APIVersion, *version)
-	if set["client"] {
-		cfg.Client = *client
-	}
 	if cfg.Describe == "" || cfg.Out == "" {
 		fmt.Fprintln(stderr, "typedforce generate: -describe and -out are required (flags or config file)")
 		fs.Usage()

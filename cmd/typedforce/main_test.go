@@ -25,7 +25,7 @@ import (
 )
 
 // bundled is the bundled example org's describe folder.
-var bundled = filepath.Join("..", "..", "openapi", "describe")
+var bundled = filepath.Join("..", "..", "sampleorg", "describe")
 
 type result struct {
 	code           int
@@ -147,7 +147,7 @@ func TestGenerateUsageErrors(t *testing.T) {
 		{"nothing", nil, []string{"-describe and -out are required"}},
 		{"flag without its value", []string{"-describe", dir, "-out"}, []string{"-out"}},
 		{"extra argument", []string{"-describe", dir, "-out", out, "extra"}, []string{`unexpected argument "extra"`}},
-		{"bad boolean", []string{"-describe", dir, "-out", out, "-client=maybe"}, []string{"-client"}},
+		{"bad boolean", []string{"-describe", dir, "-out", out, "-q=maybe"}, []string{"-q"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

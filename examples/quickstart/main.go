@@ -26,8 +26,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/typedforce/typedforce/auth"
-	"github.com/typedforce/typedforce/gen"
-	"github.com/typedforce/typedforce/gen/picklists"
+	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sftest"
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -121,7 +121,7 @@ func str(p *string) string {
 func (d *demo) crud(ctx context.Context) error {
 	d.printf("\n1. Typed CRUD (structs generated from the org's describes)\n")
 	if !d.writes {
-		acc, err := sobjects.First[gen.Account](ctx, d.c, "SELECT Id, Name, Owner.Name FROM Account ORDER BY CreatedDate LIMIT 1")
+		acc, err := sobjects.First[sampleorg.Account](ctx, d.c, "SELECT Id, Name, Owner.Name FROM Account ORDER BY CreatedDate LIMIT 1")
 		if errors.Is(err, sobjects.ErrNoRecords) {
 			d.printf("   no Account to read; writes skipped\n")
 			return nil
@@ -136,7 +136,7 @@ func (d *demo) crud(ctx context.Context) error {
 		d.printf("   first Account: %s, owner %s; writes skipped\n", str(acc.Name), owner)
 		return nil
 	}
-	id, err := sobjects.Create(ctx, d.c, gen.AccountCreate{
+	id, err := sobjects.Create(ctx, d.c, sampleorg.AccountCreate{
 		Name:     "Acme Rockets",
 		Phone:    ptr("+1 415 555 0100"),
 		Industry: ptr(picklists.AccountIndustryValueEnergy),
@@ -145,40 +145,40 @@ func (d *demo) crud(ctx context.Context) error {
 		return err
 	}
 	d.printf("   create  Account %s\n", id)
-	acc, err := sobjects.Get[gen.Account](ctx, d.c, id, sobjects.Fields("Name", "Phone", "Industry"))
+	acc, err := sobjects.Get[sampleorg.Account](ctx, d.c, id, sobjects.Fields("Name", "Phone", "Industry"))
 	if err != nil {
 		return err
 	}
 	d.printf("   get     Name=%s Phone=%s Industry=%s\n", str(acc.Name), str(acc.Phone), *acc.Industry)
-	if err := sobjects.Update(ctx, d.c, id, gen.AccountUpdate{Phone: nullable.NewNullNullable[string]()}); err != nil {
+	if err := sobjects.Update(ctx, d.c, id, sampleorg.AccountUpdate{Phone: nullable.NewNullNullable[string]()}); err != nil {
 		return err
 	}
-	acc, err = sobjects.Get[gen.Account](ctx, d.c, id, sobjects.Fields("Phone"))
+	acc, err = sobjects.Get[sampleorg.Account](ctx, d.c, id, sobjects.Fields("Phone"))
 	if err != nil {
 		return err
 	}
 	d.printf("   update  Phone cleared: Phone=%s\n", str(acc.Phone))
 
 	if d.org != nil { // Widget__c is the bundled org's custom object
-		for _, status := range []gen.WidgetCStatusCValue{picklists.WidgetCStatusCValueDraft, picklists.WidgetCStatusCValueActive} {
-			res, err := sobjects.Upsert(ctx, d.c, "External_Id__c", "W-1001", gen.WidgetCCreate{Name: ptr("Sprocket"), StatusC: &status})
+		for _, status := range []sampleorg.WidgetCStatusCValue{picklists.WidgetCStatusCValueDraft, picklists.WidgetCStatusCValueActive} {
+			res, err := sobjects.Upsert(ctx, d.c, "External_Id__c", "W-1001", sampleorg.WidgetCCreate{Name: ptr("Sprocket"), StatusC: &status})
 			if err != nil {
 				return err
 			}
 			d.printf("   upsert  Widget__c External_Id__c=W-1001 Status__c=%s: %s %s\n", status, map[bool]string{true: "created", false: "updated"}[res.Created], res.ID)
 		}
 	}
-	if err := sobjects.Delete[gen.Account](ctx, d.c, id); err != nil {
+	if err := sobjects.Delete[sampleorg.Account](ctx, d.c, id); err != nil {
 		return err
 	}
-	_, err = sobjects.Get[gen.Account](ctx, d.c, id)
+	_, err = sobjects.Get[sampleorg.Account](ctx, d.c, id)
 	var se *sobjects.Error
 	if !errors.As(err, &se) {
 		return fmt.Errorf("get after delete: %v", err)
 	}
 	d.printf("   delete  Account %s; a get now: %d %s\n", id, se.StatusCode, se.Code)
 
-	_, err = sobjects.Create(ctx, d.c, gen.ContactCreate{FirstName: ptr("Ada")})
+	_, err = sobjects.Create(ctx, d.c, sampleorg.ContactCreate{FirstName: ptr("Ada")})
 	if errors.As(err, &se) {
 		d.printf("   a contact without LastName: %d %s %v\n", se.StatusCode, se.Code, se.Fields)
 	}
@@ -191,13 +191,13 @@ func (d *demo) query(ctx context.Context) error {
 	d.printf("\n2. Paginated query\n")
 	soql := "SELECT Id, Name, Account.Name FROM Contact ORDER BY LastName LIMIT 1000"
 	if d.org != nil {
-		accountID, err := sobjects.Create(ctx, d.c, gen.AccountCreate{Name: "Globex"})
+		accountID, err := sobjects.Create(ctx, d.c, sampleorg.AccountCreate{Name: "Globex"})
 		if err != nil {
 			return err
 		}
-		contacts := make([]gen.ContactCreate, 450)
+		contacts := make([]sampleorg.ContactCreate, 450)
 		for i := range contacts {
-			contacts[i] = gen.ContactCreate{FirstName: ptr("Demo"), LastName: fmt.Sprintf("Contact %03d", i+1), AccountId: &accountID}
+			contacts[i] = sampleorg.ContactCreate{FirstName: ptr("Demo"), LastName: fmt.Sprintf("Contact %03d", i+1), AccountId: &accountID}
 		}
 		results, err := sobjects.CreateMany(ctx, d.c, contacts)
 		if err != nil {
@@ -217,7 +217,7 @@ func (d *demo) query(ctx context.Context) error {
 	d.printf("   %s\n", soql)
 	pages, n := 0, 0
 	var first, last string
-	for ct, err := range sobjects.Query[gen.Contact](ctx, d.c, soql, sobjects.BatchSize(200), sobjects.OnLimits(func(sobjects.Limits) { pages++ })) {
+	for ct, err := range sobjects.Query[sampleorg.Contact](ctx, d.c, soql, sobjects.BatchSize(200), sobjects.OnLimits(func(sobjects.Limits) { pages++ })) {
 		if err != nil {
 			return err
 		}
@@ -239,7 +239,7 @@ func (d *demo) expiry(ctx context.Context) error {
 		d.printf("   skipped: a real org's session cannot be expired on demand (the fake org does it)\n")
 		return nil
 	}
-	id, err := sobjects.First[gen.Contact](ctx, d.c, "SELECT Id FROM Contact LIMIT 1")
+	id, err := sobjects.First[sampleorg.Contact](ctx, d.c, "SELECT Id FROM Contact LIMIT 1")
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func (d *demo) expiry(ctx context.Context) error {
 	var ok, failed atomic.Int64
 	for range callers {
 		wg.Go(func() {
-			if _, err := sobjects.Get[gen.Contact](ctx, d.c, *id.Id, sobjects.Fields("Name")); err != nil {
+			if _, err := sobjects.Get[sampleorg.Contact](ctx, d.c, *id.Id, sobjects.Fields("Name")); err != nil {
 				failed.Add(1)
 				return
 			}

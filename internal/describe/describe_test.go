@@ -517,7 +517,7 @@ func TestRealDescribes(t *testing.T) {
 // after its object, and the custom object covers the field types the real
 // describes lack (see docs/design).
 func TestBundledDescribes(t *testing.T) {
-	dir := filepath.Join("..", "..", "openapi", "describe")
+	dir := filepath.Join("..", "..", "sampleorg", "describe")
 	objs, err := LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -145,14 +145,12 @@ type described struct {
 // describe fetches one object's describe, conditionally when since is not
 // zero.
 func (c *Client) describe(ctx context.Context, name string, since time.Time) (*described, error) {
-	var editors []gen.RequestEditorFn
+	var params *gen.DescribeSObjectParams
 	if !since.IsZero() {
-		editors = append(editors, func(_ context.Context, req *http.Request) error {
-			req.Header.Set("If-Modified-Since", since.UTC().Format(http.TimeFormat))
-			return nil
-		})
+		h := since.UTC().Format(http.TimeFormat)
+		params = &gen.DescribeSObjectParams{IfModifiedSince: &h}
 	}
-	resp, err := c.api.DescribeSObject(ctx, name, editors...)
+	resp, err := c.api.DescribeSObject(ctx, name, params)
 	body, err := readResponse(ctx, resp, err)
 	if err != nil {
 		return nil, err

@@ -72,7 +72,7 @@ func TestNormalize(t *testing.T) {
 // (they hold no absolute URL), and the real describes lose exactly their
 // three ui* URLs.
 func TestNormalizeBundled(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "openapi", "describe", "*.json"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "sampleorg", "describe", "*.json"))
 	real, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "real-describes", "*.json"))
 	if len(files) == 0 {
 		t.Fatal("no bundled describes")
@@ -138,7 +138,7 @@ func FuzzNormalize(f *testing.F) {
 }
 
 func BenchmarkNormalize(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "openapi", "describe", "Account.json"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "sampleorg", "describe", "Account.json"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,7 +17,8 @@ import (
 )
 
 // Config is the generator's configuration file (YAML). Every key is
-// optional; command-line flags override the matching keys.
+// optional; command-line flags override the matching keys. Relative paths
+// in the file are relative to the file's folder.
 //
 //	package: sfmodel              # Go package name of the output
 //	describe: schema/describe     # folder of describe JSON, one file per object
@@ -41,10 +42,6 @@ type Config struct {
 	Include    []string `yaml:"include"`
 	Exclude    []string `yaml:"exclude"`
 	Names      Names    `yaml:"names"`
-	// Client also generates the org-independent REST operations and their
-	// client. typedforce's own gen package is generated with it; a user's
-	// package needs only models, since the sobjects package brings the client.
-	Client bool `yaml:"client"`
 
 	// WorkerCommand, when set, returns a command that starts a process
 	// serving ServeWorker on its stdin and stdout: oapi-codegen then runs
@@ -75,6 +72,13 @@ func LoadConfig(file string) (*Config, error) {
 	}
 	if err := c.validatePatterns(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", file, err)
+	}
+	// Paths in the file are relative to the file, wherever the command runs.
+	dir := filepath.Dir(file)
+	for _, p := range []*string{&c.Describe, &c.Out, &c.OpenAPI} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
 	}
 	return &c, nil
 }

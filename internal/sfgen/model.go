@@ -125,15 +125,6 @@ func kindOf(f *describe.Field) Kind {
 	return KindRaw
 }
 
-// reservedTypes are the names the generated package defines whatever the
-// input: the shared value types of the document, and everything oapi-codegen
-// writes for the REST operations (see spec.go).
-var reservedTypes = []string{
-	"Client", "ClientInterface", "ClientOption", "ClientWithResponses", "ClientWithResponsesInterface",
-	"HttpRequestDoer", "RequestEditorFn", "NewClient", "NewClientWithResponses",
-	"WithBaseURL", "WithHTTPClient", "WithRequestEditorFn",
-}
-
 // Build resolves the model of the objects cfg selects.
 func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 	m := &Model{byAPI: map[string]*Object{}}
@@ -149,10 +140,6 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 	sort.Slice(selected, func(i, j int) bool { return selected[i].Name < selected[j].Name })
 
 	var types naming.Scope
-	// The client's names are reserved even without the client, so that a
-	// package's names do not depend on whether it holds the client.
-	types.Reserve(reservedTypes...)
-	types.Reserve(operationTypeNames()...)
 
 	// Object names come first, so that a derived name never takes an
 	// object's name.

@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // generate runs the generator on a describe folder into a fresh package
 // folder inside this module (so that the output can be built) and returns
 // the folder. The folder is removed when the test ends.
-func generate(t *testing.T, describeDir string, client bool) (string, *Config) {
+func generate(t *testing.T, describeDir string) (string, *Config) {
 	t.Helper()
 	out, err := os.MkdirTemp("testdata", "out-")
 	if err != nil {
@@ -27,7 +27,7 @@ func generate(t *testing.T, describeDir string, client bool) (string, *Config) {
 	}
 	t.Cleanup(func() { os.RemoveAll(out) })
 	cfg := &Config{Describe: describeDir, Out: filepath.Join(out, "model"), Package: "model",
-		OpenAPI: filepath.Join(out, "sobjects.yaml"), Client: client}
+		OpenAPI: filepath.Join(out, "sobjects.yaml")}
 	if _, err := Run(cfg); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -70,7 +70,7 @@ func TestTortureOrgBuilds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds generated code with the go command")
 	}
-	out, cfg := generate(t, "testdata/torture", true)
+	out, cfg := generate(t, "testdata/torture")
 	goCmd(t, "vet", "./"+filepath.ToSlash(cfg.Out))
 
 	code := readAll(t, cfg.Out)
@@ -78,7 +78,7 @@ func TestTortureOrgBuilds(t *testing.T) {
 	for _, obj := range []string{"holdout_widget__c", "holdoutwidget__c", "lead", "client"} {
 		parts = append(parts, code[obj+".gen.go"])
 	}
-	all := strings.Join(append(parts, code[ClientFile], code[FieldsFile], code[PicklistValuesFile], code[PicklistTypesFile]), "\n")
+	all := strings.Join(append(parts, code[FieldsFile], code[PicklistValuesFile], code[PicklistTypesFile]), "\n")
 	for _, want := range []string{
 		// Is_Active__c and IsActive__c: the one spelled closest keeps the base.
 		"IsActiveC *bool `json:\"IsActive__c,omitempty\"`",
@@ -92,8 +92,8 @@ func TestTortureOrgBuilds(t *testing.T) {
 		// Picklist values: case variants, separators, digits, empty, quotes, comment ends, non-ASCII.
 		`= "Open"`, `= "open"`, `= "OPEN"`, `= "In Progress"`, `= "In-Progress"`, `ValueV1stChoice`,
 		`ValueEmpty `, `= "Say \"hi\""`, `= "*/ end comment"`, "= \"back`tick\"", `Economie`, `U65E5U672C`,
-		// Reserved: an object named Client must not take the client's name.
-		"type ClientX",
+		// An object named Client keeps its name: a models package holds no client.
+		"type Client struct",
 		// A parent that is generated is typed; a polymorphic one is a Record; a missing one is left out.
 		"WidgetR *HoldoutWidgetC", "WhatR *sftype.Record",
 		// Child relationships are typed query results.
@@ -140,7 +140,7 @@ func TestTortureOrgBuilds(t *testing.T) {
 
 // TestWriteShapes checks what goes into the create and update shapes.
 func TestWriteShapes(t *testing.T) {
-	_, cfg := generate(t, "testdata/torture", false)
+	_, cfg := generate(t, "testdata/torture")
 	code := readAll(t, cfg.Out)["holdout_widget__c.gen.go"]
 	typ := naming.TypeItem("Holdout_Widget__c").Fallback
 	create := section(t, code, "type "+typ+"Create struct")
@@ -179,7 +179,7 @@ func section(t *testing.T, code, start string) string {
 // TestOutputIsGofmted checks that every generated file is exactly what gofmt
 // would print (files are assembled from declarations printed one by one).
 func TestOutputIsGofmted(t *testing.T) {
-	_, cfg := generate(t, "testdata/torture", true)
+	_, cfg := generate(t, "testdata/torture")
 	for name, src := range readAll(t, cfg.Out) {
 		formatted, err := format.Source([]byte(src))
 		if err != nil {
@@ -195,8 +195,8 @@ func TestOutputIsGofmted(t *testing.T) {
 // TestDeterministic generates the same org twice and compares every byte
 // but the two output folders' names, which are in import paths.
 func TestDeterministic(t *testing.T) {
-	a, _ := generate(t, "testdata/torture", true)
-	b, _ := generate(t, "testdata/torture", true)
+	a, _ := generate(t, "testdata/torture")
+	b, _ := generate(t, "testdata/torture")
 	fa, fb := readAll(t, a), readAll(t, b)
 	if len(fa) != len(fb) {
 		t.Fatalf("%d files, then %d", len(fa), len(fb))
@@ -211,7 +211,7 @@ func TestDeterministic(t *testing.T) {
 // TestGolden compares the OpenAPI document of the bundled Widget__c object
 // with the reviewed one in testdata/golden.
 func TestGolden(t *testing.T) {
-	_, cfg := generate(t, "testdata/golden", false)
+	_, cfg := generate(t, "testdata/golden")
 	got, err := os.ReadFile(cfg.OpenAPI)
 	if err != nil {
 		t.Fatal(err)
@@ -234,7 +234,7 @@ func TestGolden(t *testing.T) {
 // TestStaleFilesRemoved regenerates with one object fewer: its file goes,
 // files the generator did not write stay.
 func TestStaleFilesRemoved(t *testing.T) {
-	out, cfg := generate(t, "testdata/torture", false)
+	out, cfg := generate(t, "testdata/torture")
 	mine := filepath.Join(cfg.Out, "handwritten.gen.go")
 	if err := os.WriteFile(mine, []byte("package model\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -17,18 +17,12 @@ func Spec(m *Model, cfg *Config) []byte {
 		version = DefaultAPIVersion
 	}
 	schemas := newMap()
-	if cfg.Client {
-		restSchemas(schemas)
-	}
 	for _, o := range m.Objects {
 		os := o.schemas()
 		schemas.keys = append(schemas.keys, os.keys...)
 		schemas.vals = append(schemas.vals, os.vals...)
 	}
 	paths := newMap()
-	if cfg.Client {
-		paths = restPaths()
-	}
 	doc := obj(
 		"openapi", "3.0.3",
 		"info", obj(

@@ -24,7 +24,7 @@ func splitBoth(t *testing.T, dir string) (fast, chunks int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts, err := codegenOptions(cfg, false)
+	opts, err := codegenOptions(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestFastSplitMatchesPrinter(t *testing.T) {
 	if err := synthorg.Write(synth, chunkSize+3, 30); err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"../../openapi/describe", "testdata/torture", "testdata/golden", synth} {
+	for _, dir := range []string{"../../sampleorg/describe", "testdata/torture", "testdata/golden", synth} {
 		fast, chunks := splitBoth(t, dir)
 		if fast != chunks {
 			t.Errorf("%s: the fast path took %d of %d chunks", dir, fast, chunks)

@@ -56,7 +56,7 @@ func ServeWorker(r io.Reader, w io.Writer) error {
 	if d.err != nil {
 		return fmt.Errorf("codegen worker: header: %w", d.err)
 	}
-	opts, optsErr := codegenOptions(cfg, false)
+	opts, optsErr := codegenOptions(cfg)
 	for {
 		frame, err := readFrame(in)
 		if errors.Is(err, io.EOF) {

@@ -154,7 +154,7 @@ func TestWorkerStartFailure(t *testing.T) {
 // back as an error message, after which the worker still serves.
 func TestServeWorker(t *testing.T) {
 	m, cfg := synthModel(t, 3)
-	opts, err := codegenOptions(cfg, false)
+	opts, err := codegenOptions(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/typedforce/typedforce/bench/fakeorg"
 	"github.com/typedforce/typedforce/bench/peers"
-	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -241,7 +241,7 @@ func (b *bench) heap(records int, kc bool) error {
 	var peak uint64
 	n := 0
 	t0 := time.Now()
-	for rec, err := range sobjects.Query[gen.Account](b.ctx, c, soql) {
+	for rec, err := range sobjects.Query[sampleorg.Account](b.ctx, c, soql) {
 		if err != nil {
 			stop()
 			return err

@@ -1,4 +1,4 @@
-package gen_test
+package sampleorg_test
 
 import (
 	"encoding/json"
@@ -8,8 +8,8 @@ import (
 
 	"github.com/oapi-codegen/nullable"
 
-	"github.com/typedforce/typedforce/gen"
-	"github.com/typedforce/typedforce/gen/picklists"
+	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -46,7 +46,7 @@ const widgetWire = `{
 }`
 
 func TestReadShapeDecodesWireJSON(t *testing.T) {
-	var w gen.WidgetC
+	var w sampleorg.WidgetC
 	if err := json.Unmarshal([]byte(widgetWire), &w); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
@@ -104,7 +104,7 @@ func TestReadShapeDecodesWireJSON(t *testing.T) {
 	if w.Owner.Type() != "User" {
 		t.Errorf("Owner type = %q", w.Owner.Type())
 	}
-	var owner gen.User
+	var owner sampleorg.User
 	if err := w.Owner.Decode(&owner); err != nil || *owner.Username != "ada@example.com" {
 		t.Errorf("Owner.Decode = %+v, %v", owner, err)
 	}
@@ -115,7 +115,7 @@ func TestReadShapeDecodesWireJSON(t *testing.T) {
 }
 
 func TestReadShapeReencodesForSalesforce(t *testing.T) {
-	var w gen.WidgetC
+	var w sampleorg.WidgetC
 	if err := json.Unmarshal([]byte(widgetWire), &w); err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestReadShapeReencodesForSalesforce(t *testing.T) {
 	if strings.Contains(string(out), `"Notes__c"`) || strings.Contains(string(out), `"Summary__c"`) {
 		t.Errorf("null and absent fields must not be re-sent:\n%s", out)
 	}
-	var back gen.WidgetC
+	var back sampleorg.WidgetC
 	if err := json.Unmarshal(out, &back); err != nil {
 		t.Fatalf("re-encoded record does not decode: %v", err)
 	}
@@ -147,7 +147,7 @@ func TestReadShapeReencodesForSalesforce(t *testing.T) {
 }
 
 func TestUpdateShapeSendsOnlyWhatIsSet(t *testing.T) {
-	upd := gen.WidgetCUpdate{
+	upd := sampleorg.WidgetCUpdate{
 		Is_Active__c:     ptr(false), // not nillable: a plain optional pointer
 		NotesC:           nullable.NewNullNullable[string](),
 		DueDateC:         nullable.NewNullableWithValue(sftype.Date{Year: 2025, Month: time.July, Day: 4}),
@@ -184,14 +184,14 @@ func TestUpdateShapeSendsOnlyWhatIsSet(t *testing.T) {
 }
 
 func TestCreateShapeHoldsOnlyCreateableFields(t *testing.T) {
-	out, err := json.Marshal(gen.AccountCreate{Name: "Acme"})
+	out, err := json.Marshal(sampleorg.AccountCreate{Name: "Acme"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(out) != `{"Name":"Acme"}` {
 		t.Errorf("AccountCreate{Name} = %s, want only the name", out)
 	}
-	name, ok := sftype.ObjectName[gen.AccountCreate]()
+	name, ok := sftype.ObjectName[sampleorg.AccountCreate]()
 	if !ok || name != "Account" {
 		t.Errorf("ObjectName[AccountCreate] = %q, %v", name, ok)
 	}
