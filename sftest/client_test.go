@@ -485,3 +485,36 @@ func TestWithCredentials(t *testing.T) {
 		t.Errorf("default credentials on an org with its own: %v, want invalid_client_id", err)
 	}
 }
+
+// TestRawSurvivesExpiry: a raw call (here a POST through sObject
+// Collections, which the fake serves) goes through the session like any
+// other: an expiry costs one token request, and the body is sent again,
+// once.
+func TestRawSurvivesExpiry(t *testing.T) {
+	org := sftest.NewOrg(t)
+	c := org.Client()
+	ctx := context.Background()
+	if _, err := sobjects.Count(ctx, c, "SELECT COUNT() FROM Account"); err != nil {
+		t.Fatal(err)
+	}
+	org.ExpireSession()
+	before := org.Stats()
+	type result struct {
+		ID      string `json:"id"`
+		Success bool   `json:"success"`
+	}
+	in := map[string]any{"allOrNone": true, "records": []map[string]any{
+		{"attributes": map[string]string{"type": "Account"}, "Name": "Raw One"},
+	}}
+	res, err := sobjects.Call[[]result](ctx, c, "POST", "composite/sobjects", in)
+	if err != nil || len(res) != 1 || !res[0].Success {
+		t.Fatalf("Call = %+v, %v", res, err)
+	}
+	s := org.Stats()
+	if tokens := s.TokenRequests - before.TokenRequests; tokens != 1 {
+		t.Errorf("%d token requests, want 1", tokens)
+	}
+	if n := org.Count("Account"); n != 1 {
+		t.Errorf("%d accounts, want 1: the body was sent %d times", n, n)
+	}
+}

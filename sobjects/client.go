@@ -53,17 +53,27 @@ type Client struct {
 type Option func(*options)
 
 type options struct {
-	httpClient *http.Client
+	httpClient auth.Doer
 	version    string
 	logger     *slog.Logger
 	userAgent  string
 	retry      *RetryPolicy
 }
 
-// WithHTTPClient sets the HTTP client that sends the requests (default: a
-// new http.Client on http.DefaultTransport). Its timeout, if any, bounds
-// each request; contexts bound whole calls.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
+// WithHTTPClient sets what sends the requests: an *http.Client, or any
+// [auth.Doer] that wraps one, the one place for middleware such as tracing
+// or metrics (default: a new http.Client on http.DefaultTransport). It sees
+// every request of the client, retries and refreshes included, with its
+// Authorization header set. An http.Client's timeout, if any, bounds each
+// request; contexts bound whole calls.
+func WithHTTPClient(d auth.Doer) Option {
+	return func(o *options) {
+		if hc, ok := d.(*http.Client); ok && hc == nil {
+			d = nil // a nil *http.Client means the default, not a crash
+		}
+		o.httpClient = d
+	}
+}
 
 // WithAPIVersion sets the REST API version, "62.0" or "v62.0" (default
 // [DefaultAPIVersion]).

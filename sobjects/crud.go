@@ -25,15 +25,17 @@ type UpsertResult struct {
 
 // Get reads the record of type T with the given id: GET
 // /sobjects/{T's sObject}/{id}. T is a generated read shape, such as
-// sampleorg.Account; the [Fields] option limits the fields read (default: all).
-// A missing record is an [*Error] matching [ErrNotFound].
-func Get[T any](ctx context.Context, c *Client, id string, opts ...CallOption) (*T, error) {
+// sfmodel.Account; the [Fields] option limits the fields read (default: all).
+// A missing record is an [*Error] matching [ErrNotFound]. Like [Query], it
+// returns the record as a value; on error, the zero T.
+func Get[T any](ctx context.Context, c *Client, id string, opts ...CallOption) (T, error) {
 	obj, op, cfg, err := prepare[T]("get", opts)
 	if err == nil {
 		err = checkID(op, id)
 	}
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
 	var params *gen.GetRecordParams
 	if cfg.fields != "" {
@@ -47,13 +49,14 @@ func Get[T any](ctx context.Context, c *Client, id string, opts ...CallOption) (
 // GetByExternalID reads the record of type T whose external id field has
 // the given value: GET /sobjects/{T's sObject}/{field}/{value}. Several
 // matching records are a [*MultipleMatchesError].
-func GetByExternalID[T any](ctx context.Context, c *Client, field, value string, opts ...CallOption) (*T, error) {
+func GetByExternalID[T any](ctx context.Context, c *Client, field, value string, opts ...CallOption) (T, error) {
 	obj, op, cfg, err := prepare[T]("get", opts)
 	if err == nil {
 		err = checkExternalID(op, field, value)
 	}
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
 	var params *gen.GetRecordByExternalIdParams
 	if cfg.fields != "" {
@@ -64,14 +67,15 @@ func GetByExternalID[T any](ctx context.Context, c *Client, field, value string,
 	})
 }
 
-func readOne[T any](ctx context.Context, c *Client, op string, cfg *callConfig, do func([]gen.RequestEditorFn) (*http.Response, error)) (*T, error) {
+func readOne[T any](ctx context.Context, c *Client, op string, cfg *callConfig, do func([]gen.RequestEditorFn) (*http.Response, error)) (T, error) {
+	var rec T
 	resp, err := c.send(op, cfg, do)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = decodeJSON(ctx, op, resp, &rec)
 	}
-	rec := new(T)
-	if err := decodeJSON(ctx, op, resp, rec); err != nil {
-		return nil, err
+	if err != nil {
+		var zero T
+		return zero, err
 	}
 	return rec, nil
 }

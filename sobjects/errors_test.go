@@ -3,6 +3,7 @@ package sobjects_test
 import (
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -103,7 +104,7 @@ func TestMalformedSuccessBodies(t *testing.T) {
 			mock.RegisterResponder("GET", base+"/sobjects/Account/"+acctID, respond(200, tc.body))
 			acc, err := sobjects.Get[sampleorg.Account](testCtx(t), c, acctID)
 			var e *sobjects.Error
-			if acc != nil || !errors.As(err, &e) || !errors.Is(err, sobjects.ErrMalformedResponse) {
+			if !reflect.DeepEqual(acc, sampleorg.Account{}) || !errors.As(err, &e) || !errors.Is(err, sobjects.ErrMalformedResponse) {
 				t.Fatalf("Get = %v, %v", acc, err)
 			}
 			if e.StatusCode != 200 || e.Message != tc.message || e.Snippet != sobjects.Snippet([]byte(tc.body)) {

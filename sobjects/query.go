@@ -99,16 +99,15 @@ func Count(ctx context.Context, c *Client, soql string, opts ...CallOption) (int
 	return pg.totalSize, err
 }
 
-// First returns the first record of a query, or [ErrNoRecords]. Only the
-// first page is fetched; add LIMIT 1 to the query to keep that page small.
-func First[T any](ctx context.Context, c *Client, soql string, opts ...CallOption) (*T, error) {
+// First returns the first record of a query, or [ErrNoRecords] and the
+// zero T. Only the first page is fetched; add LIMIT 1 to the query to keep
+// that page small.
+func First[T any](ctx context.Context, c *Client, soql string, opts ...CallOption) (T, error) {
 	for rec, err := range Query[T](ctx, c, soql, opts...) {
-		if err != nil {
-			return nil, err
-		}
-		return &rec, nil
+		return rec, err
 	}
-	return nil, ErrNoRecords
+	var zero T
+	return zero, ErrNoRecords
 }
 
 func queryIter[T any](ctx context.Context, c *Client, op string, opts []CallOption, do func([]gen.RequestEditorFn) (*http.Response, error)) iter.Seq2[T, error] {
@@ -203,12 +202,7 @@ func (c *Client) getPath(ctx context.Context, path string, eds []gen.RequestEdit
 	if err != nil {
 		return nil, err
 	}
-	for _, edit := range append(c.editors[:len(c.editors):len(c.editors)], eds...) {
-		if err := edit(ctx, req); err != nil {
-			return nil, err
-		}
-	}
-	return c.tr.Do(req)
+	return c.doRequest(ctx, req, eds)
 }
 
 // safeNextURL accepts a relative path under /services/data/ made of

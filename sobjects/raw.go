@@ -1,0 +1,140 @@
+package sobjects
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/typedforce/typedforce/gen"
+)
+
+// Raw sends a request that this package does not wrap, such as an Apex REST
+// call, to path on the org's instance, through the same session, retry
+// policy, limit tracking and error parsing as every other call. It returns
+// the response of a 2xx status, whose body the caller must close; any other
+// status is an [*Error].
+//
+// path is either absolute on the instance and under /services/
+// ("/services/apexrest/orders/42") or relative to the versioned REST root
+// ("sobjects/Account/describe", "limits"), and may carry a query string.
+// An absolute URL, a path outside /services/ or a ".." segment is refused
+// with [ErrInvalidArgument] before anything is sent: the token goes only to
+// the instance.
+//
+// body may be nil. A body other than a *bytes.Reader, *bytes.Buffer or
+// *strings.Reader cannot be sent again: if the session expires under it, the
+// call fails with [auth.ErrNotReplayable] instead of being retried.
+func (c *Client) Raw(ctx context.Context, method, path string, body io.Reader, opts ...CallOption) (*http.Response, error) {
+	op := "raw " + method
+	target, err := c.rawURL(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidArgument, op, err)
+	}
+	op += " " + target.Path
+	cfg, err := newCall(opts)
+	if err != nil {
+		return nil, fmt.Errorf("sobjects: %s: %w", op, err)
+	}
+	return c.send(op, cfg, func(eds []gen.RequestEditorFn) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, method, target.String(), body)
+		if err != nil {
+			return nil, err
+		}
+		if body != nil && req.Header.Get("Content-Type") == "" {
+			req.Header.Set("Content-Type", jsonType)
+		}
+		return c.doRequest(ctx, req, eds)
+	})
+}
+
+// Call sends in as JSON (nil for no body) to path with [Client.Raw] and
+// decodes a JSON answer into Out; a 204 or an empty body leaves Out zero.
+// Use it for Apex REST and for the REST resources this package does not
+// wrap:
+//
+//	type order struct{ ID, Status string }
+//	o, err := sobjects.Call[order](ctx, c, "POST", "/services/apexrest/orders", map[string]any{"sku": "A-1"})
+//
+// The body is encoded once and replayed as it is after a token refresh.
+func Call[Out any](ctx context.Context, c *Client, method, path string, in any, opts ...CallOption) (Out, error) {
+	var out Out
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return out, fmt.Errorf("sobjects: raw %s: encoding the body: %w", method, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	resp, err := c.Raw(ctx, method, path, body, opts...)
+	if err != nil {
+		return out, err
+	}
+	if resp.StatusCode == http.StatusNoContent {
+		closeBody(resp.Body)
+		return out, nil
+	}
+	h := newHeadReader(resp.Body)
+	defer closeBody(resp.Body)
+	if err := json.NewDecoder(h).Decode(&out); err != nil {
+		if err == io.EOF && len(h.head) == 0 {
+			return out, nil
+		}
+		var zero Out
+		return zero, malformed(ctx, "raw "+method+" "+path, resp.StatusCode, h, err)
+	}
+	return out, nil
+}
+
+// rawURL resolves a path of [Client.Raw] on the placeholder host that the
+// session replaces with the instance.
+func (c *Client) rawURL(path string) (*url.URL, error) {
+	if path == "" {
+		return nil, fmt.Errorf("empty path")
+	}
+	if strings.ContainsAny(path, "\\\x00\r\n\t ") {
+		return nil, fmt.Errorf("path %q holds a character that does not belong in a URL path", truncate(path, 80))
+	}
+	u, err := url.Parse(path)
+	if err != nil {
+		return nil, fmt.Errorf("path %q: %w", truncate(path, 80), err)
+	}
+	if u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || strings.HasPrefix(path, "//") {
+		return nil, fmt.Errorf("%q is not a path on the instance; absolute URLs are refused", truncate(path, 80))
+	}
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/services/data/v" + c.version + "/" + u.Path
+		u.RawPath = ""
+	}
+	if !strings.HasPrefix(u.Path, "/services/") {
+		return nil, fmt.Errorf("path %q is not under /services/", truncate(u.Path, 80))
+	}
+	for seg := range strings.SplitSeq(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return nil, fmt.Errorf("path %q has a %q segment", truncate(u.Path, 80), seg)
+		}
+	}
+	u.Scheme, u.Host, u.Fragment = "https", placeholderHost, ""
+	return u, nil
+}
+
+// doRequest sends req through the client's editors and transport, like
+// the generated client does.
+func (c *Client) doRequest(ctx context.Context, req *http.Request, eds []gen.RequestEditorFn) (*http.Response, error) {
+	for _, edit := range c.editors {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	for _, edit := range eds {
+		if err := edit(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	return c.tr.Do(req)
+}
