@@ -434,11 +434,10 @@ type ClientInterface interface {
 //
 // Corresponds with DELETE /composite/sobjects (the `DeleteRecords` operationId).
 func (c *Client) DeleteRecords(ctx context.Context, params *DeleteRecordsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteRecordsRequest(c.Server, params)
+	req, err := newDeleteRecordsRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -451,11 +450,10 @@ func (c *Client) DeleteRecords(ctx context.Context, params *DeleteRecordsParams,
 //
 // Corresponds with PATCH /composite/sobjects (the `UpdateRecords` operationId).
 func (c *Client) UpdateRecordsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateRecordsRequestWithBody(c.Server, contentType, body)
+	req, err := newUpdateRecordsRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -485,11 +483,10 @@ func (c *Client) UpdateRecords(ctx context.Context, body UpdateRecordsJSONReques
 //
 // Corresponds with POST /composite/sobjects (the `CreateRecords` operationId).
 func (c *Client) CreateRecordsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRecordsRequestWithBody(c.Server, contentType, body)
+	req, err := newCreateRecordsRequestWithBody(ctx, c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -519,11 +516,10 @@ func (c *Client) CreateRecords(ctx context.Context, body CreateRecordsJSONReques
 //
 // Corresponds with PATCH /composite/sobjects/{sObject}/{field} (the `UpsertRecords` operationId).
 func (c *Client) UpsertRecordsWithBody(ctx context.Context, sObject string, field string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpsertRecordsRequestWithBody(c.Server, sObject, field, contentType, body)
+	req, err := newUpsertRecordsRequestWithBody(ctx, c.Server, sObject, field, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -551,11 +547,10 @@ func (c *Client) UpsertRecords(ctx context.Context, sObject string, field string
 //
 // Corresponds with GET /limits (the `Limits` operationId).
 func (c *Client) Limits(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewLimitsRequest(c.Server)
+	req, err := newLimitsRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -566,11 +561,10 @@ func (c *Client) Limits(ctx context.Context, reqEditors ...RequestEditorFn) (*ht
 //
 // Corresponds with GET /query (the `Query` operationId).
 func (c *Client) Query(ctx context.Context, params *QueryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewQueryRequest(c.Server, params)
+	req, err := newQueryRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -581,11 +575,10 @@ func (c *Client) Query(ctx context.Context, params *QueryParams, reqEditors ...R
 //
 // Corresponds with GET /query/{locator} (the `QueryMore` operationId).
 func (c *Client) QueryMore(ctx context.Context, locator string, params *QueryMoreParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewQueryMoreRequest(c.Server, locator, params)
+	req, err := newQueryMoreRequest(ctx, c.Server, locator, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -596,11 +589,10 @@ func (c *Client) QueryMore(ctx context.Context, locator string, params *QueryMor
 //
 // Corresponds with GET /queryAll (the `QueryAll` operationId).
 func (c *Client) QueryAll(ctx context.Context, params *QueryAllParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewQueryAllRequest(c.Server, params)
+	req, err := newQueryAllRequest(ctx, c.Server, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -611,11 +603,10 @@ func (c *Client) QueryAll(ctx context.Context, params *QueryAllParams, reqEditor
 //
 // Corresponds with GET /sobjects (the `DescribeGlobal` operationId).
 func (c *Client) DescribeGlobal(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDescribeGlobalRequest(c.Server)
+	req, err := newDescribeGlobalRequest(ctx, c.Server)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -628,11 +619,10 @@ func (c *Client) DescribeGlobal(ctx context.Context, reqEditors ...RequestEditor
 //
 // Corresponds with POST /sobjects/{sObject} (the `CreateRecord` operationId).
 func (c *Client) CreateRecordWithBody(ctx context.Context, sObject string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateRecordRequestWithBody(c.Server, sObject, contentType, body)
+	req, err := newCreateRecordRequestWithBody(ctx, c.Server, sObject, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -660,11 +650,10 @@ func (c *Client) CreateRecord(ctx context.Context, sObject string, body CreateRe
 //
 // Corresponds with GET /sobjects/{sObject}/describe (the `DescribeSObject` operationId).
 func (c *Client) DescribeSObject(ctx context.Context, sObject string, params *DescribeSObjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDescribeSObjectRequest(c.Server, sObject, params)
+	req, err := newDescribeSObjectRequest(ctx, c.Server, sObject, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -675,11 +664,10 @@ func (c *Client) DescribeSObject(ctx context.Context, sObject string, params *De
 //
 // Corresponds with GET /sobjects/{sObject}/{field}/{value} (the `GetRecordByExternalId` operationId).
 func (c *Client) GetRecordByExternalId(ctx context.Context, sObject string, field string, value string, params *GetRecordByExternalIdParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRecordByExternalIdRequest(c.Server, sObject, field, value, params)
+	req, err := newGetRecordByExternalIdRequest(ctx, c.Server, sObject, field, value, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -692,11 +680,10 @@ func (c *Client) GetRecordByExternalId(ctx context.Context, sObject string, fiel
 //
 // Corresponds with PATCH /sobjects/{sObject}/{field}/{value} (the `UpsertRecord` operationId).
 func (c *Client) UpsertRecordWithBody(ctx context.Context, sObject string, field string, value string, params *UpsertRecordParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpsertRecordRequestWithBody(c.Server, sObject, field, value, params, contentType, body)
+	req, err := newUpsertRecordRequestWithBody(ctx, c.Server, sObject, field, value, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -724,11 +711,10 @@ func (c *Client) UpsertRecord(ctx context.Context, sObject string, field string,
 //
 // Corresponds with DELETE /sobjects/{sObject}/{id} (the `DeleteRecord` operationId).
 func (c *Client) DeleteRecord(ctx context.Context, sObject string, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteRecordRequest(c.Server, sObject, id)
+	req, err := newDeleteRecordRequest(ctx, c.Server, sObject, id)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -739,11 +725,10 @@ func (c *Client) DeleteRecord(ctx context.Context, sObject string, id string, re
 //
 // Corresponds with GET /sobjects/{sObject}/{id} (the `GetRecord` operationId).
 func (c *Client) GetRecord(ctx context.Context, sObject string, id string, params *GetRecordParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRecordRequest(c.Server, sObject, id, params)
+	req, err := newGetRecordRequest(ctx, c.Server, sObject, id, params)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -756,11 +741,10 @@ func (c *Client) GetRecord(ctx context.Context, sObject string, id string, param
 //
 // Corresponds with PATCH /sobjects/{sObject}/{id} (the `UpdateRecord` operationId).
 func (c *Client) UpdateRecordWithBody(ctx context.Context, sObject string, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateRecordRequestWithBody(c.Server, sObject, id, contentType, body)
+	req, err := newUpdateRecordRequestWithBody(ctx, c.Server, sObject, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
-	req = req.WithContext(ctx)
 	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
 		return nil, err
 	}
@@ -786,59 +770,41 @@ func (c *Client) UpdateRecord(ctx context.Context, sObject string, id string, bo
 
 // NewDeleteRecordsRequest constructs an http.Request for the DeleteRecords method
 func NewDeleteRecordsRequest(server string, params *DeleteRecordsParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newDeleteRecordsRequest(context.Background(), server, params)
+}
+
+// newDeleteRecordsRequest builds the request of NewDeleteRecordsRequest with ctx; server ends with a slash.
+func newDeleteRecordsRequest(ctx context.Context, server string, params *DeleteRecordsParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/composite/sobjects")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/composite/sobjects")
 
 	if params != nil {
+		var query strings.Builder
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+		queryValues := url.Values{}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ids", params.Ids, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		addQuery(&query, "ids="+url.QueryEscape(params.Ids))
 
 		if params.AllOrNone != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "allOrNone", *params.AllOrNone, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			addQuery(&query, "allOrNone="+url.QueryEscape(*params.AllOrNone))
 
 		}
 
 		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+			addQuery(&query, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+		if query.Len() > 0 {
+			target += "?" + query.String()
+		}
 	}
 
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -859,29 +825,24 @@ func NewUpdateRecordsRequest(server string, body UpdateRecordsJSONRequestBody) (
 
 // NewUpdateRecordsRequestWithBody constructs an http.Request for the UpdateRecords method, with any body, and a specified content type
 func NewUpdateRecordsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newUpdateRecordsRequestWithBody(context.Background(), server, contentType, body)
+}
+
+// newUpdateRecordsRequestWithBody builds the request of NewUpdateRecordsRequestWithBody with ctx; server ends with a slash.
+func newUpdateRecordsRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
+	target := fillPath(server, "/composite/sobjects")
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, target, body)
 	if err != nil {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/composite/sobjects")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
+	req.Header["Content-Type"] = []string{contentType}
 
 	return req, nil
 }
@@ -899,29 +860,24 @@ func NewCreateRecordsRequest(server string, body CreateRecordsJSONRequestBody) (
 
 // NewCreateRecordsRequestWithBody constructs an http.Request for the CreateRecords method, with any body, and a specified content type
 func NewCreateRecordsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newCreateRecordsRequestWithBody(context.Background(), server, contentType, body)
+}
+
+// newCreateRecordsRequestWithBody builds the request of NewCreateRecordsRequestWithBody with ctx; server ends with a slash.
+func newCreateRecordsRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
+	target := fillPath(server, "/composite/sobjects")
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/composite/sobjects")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
+	req.Header["Content-Type"] = []string{contentType}
 
 	return req, nil
 }
@@ -939,67 +895,51 @@ func NewUpsertRecordsRequest(server string, sObject string, field string, body U
 
 // NewUpsertRecordsRequestWithBody constructs an http.Request for the UpsertRecords method, with any body, and a specified content type
 func NewUpsertRecordsRequestWithBody(server string, sObject string, field string, contentType string, body io.Reader) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newUpsertRecordsRequestWithBody(context.Background(), server, sObject, field, contentType, body)
+}
+
+// newUpsertRecordsRequestWithBody builds the request of NewUpsertRecordsRequestWithBody with ctx; server ends with a slash.
+func newUpsertRecordsRequestWithBody(ctx context.Context, server string, sObject string, field string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sObject", sObject, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(sObject)
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "field", field, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1 = url.PathEscape(field)
+
+	target := fillPath(server, "/composite/sobjects/%s/%s", pathParam0, pathParam1)
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, target, body)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/composite/sobjects/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
+	req.Header["Content-Type"] = []string{contentType}
 
 	return req, nil
 }
 
 // NewLimitsRequest constructs an http.Request for the Limits method
 func NewLimitsRequest(server string) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newLimitsRequest(context.Background(), server)
+}
+
+// newLimitsRequest builds the request of NewLimitsRequest with ctx; server ends with a slash.
+func newLimitsRequest(ctx context.Context, server string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/limits")
 
-	operationPath := fmt.Sprintf("/limits")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1009,47 +949,35 @@ func NewLimitsRequest(server string) (*http.Request, error) {
 
 // NewQueryRequest constructs an http.Request for the Query method
 func NewQueryRequest(server string, params *QueryParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newQueryRequest(context.Background(), server, params)
+}
+
+// newQueryRequest builds the request of NewQueryRequest with ctx; server ends with a slash.
+func newQueryRequest(ctx context.Context, server string, params *QueryParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/query")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/query")
 
 	if params != nil {
+		var query strings.Builder
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+		queryValues := url.Values{}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		addQuery(&query, "q="+url.QueryEscape(params.Q))
 
 		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+			addQuery(&query, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+		if query.Len() > 0 {
+			target += "?" + query.String()
+		}
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1074,31 +1002,23 @@ func NewQueryRequest(server string, params *QueryParams) (*http.Request, error) 
 
 // NewQueryMoreRequest constructs an http.Request for the QueryMore method
 func NewQueryMoreRequest(server string, locator string, params *QueryMoreParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newQueryMoreRequest(context.Background(), server, locator, params)
+}
+
+// newQueryMoreRequest builds the request of NewQueryMoreRequest with ctx; server ends with a slash.
+func newQueryMoreRequest(ctx context.Context, server string, locator string, params *QueryMoreParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "locator", locator, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(locator)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/query/%s", pathParam0)
 
-	operationPath := fmt.Sprintf("/query/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1123,47 +1043,35 @@ func NewQueryMoreRequest(server string, locator string, params *QueryMoreParams)
 
 // NewQueryAllRequest constructs an http.Request for the QueryAll method
 func NewQueryAllRequest(server string, params *QueryAllParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newQueryAllRequest(context.Background(), server, params)
+}
+
+// newQueryAllRequest builds the request of NewQueryAllRequest with ctx; server ends with a slash.
+func newQueryAllRequest(ctx context.Context, server string, params *QueryAllParams) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/queryAll")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/queryAll")
 
 	if params != nil {
+		var query strings.Builder
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+		queryValues := url.Values{}
 
-		if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-			return nil, err
-		} else {
-			for _, qp := range strings.Split(queryFrag, "&") {
-				rawQueryFragments = append(rawQueryFragments, qp)
-			}
-		}
+		addQuery(&query, "q="+url.QueryEscape(params.Q))
 
 		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+			addQuery(&query, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+		if query.Len() > 0 {
+			target += "?" + query.String()
+		}
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1188,24 +1096,19 @@ func NewQueryAllRequest(server string, params *QueryAllParams) (*http.Request, e
 
 // NewDescribeGlobalRequest constructs an http.Request for the DescribeGlobal method
 func NewDescribeGlobalRequest(server string) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newDescribeGlobalRequest(context.Background(), server)
+}
+
+// newDescribeGlobalRequest builds the request of NewDescribeGlobalRequest with ctx; server ends with a slash.
+func newDescribeGlobalRequest(ctx context.Context, server string) (*http.Request, error) {
 	var err error
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/sobjects")
 
-	operationPath := fmt.Sprintf("/sobjects")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1226,67 +1129,51 @@ func NewCreateRecordRequest(server string, sObject string, body CreateRecordJSON
 
 // NewCreateRecordRequestWithBody constructs an http.Request for the CreateRecord method, with any body, and a specified content type
 func NewCreateRecordRequestWithBody(server string, sObject string, contentType string, body io.Reader) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newCreateRecordRequestWithBody(context.Background(), server, sObject, contentType, body)
+}
+
+// newCreateRecordRequestWithBody builds the request of NewCreateRecordRequestWithBody with ctx; server ends with a slash.
+func newCreateRecordRequestWithBody(ctx context.Context, server string, sObject string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sObject", sObject, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0 = url.PathEscape(sObject)
+
+	target := fillPath(server, "/sobjects/%s", pathParam0)
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/sobjects/%s", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
+	req.Header["Content-Type"] = []string{contentType}
 
 	return req, nil
 }
 
 // NewDescribeSObjectRequest constructs an http.Request for the DescribeSObject method
 func NewDescribeSObjectRequest(server string, sObject string, params *DescribeSObjectParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newDescribeSObjectRequest(context.Background(), server, sObject, params)
+}
+
+// newDescribeSObjectRequest builds the request of NewDescribeSObjectRequest with ctx; server ends with a slash.
+func newDescribeSObjectRequest(ctx context.Context, server string, sObject string, params *DescribeSObjectParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sObject", sObject, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(sObject)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/sobjects/%s/describe", pathParam0)
 
-	operationPath := fmt.Sprintf("/sobjects/%s/describe", pathParam0)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1311,72 +1198,51 @@ func NewDescribeSObjectRequest(server string, sObject string, params *DescribeSO
 
 // NewGetRecordByExternalIdRequest constructs an http.Request for the GetRecordByExternalId method
 func NewGetRecordByExternalIdRequest(server string, sObject string, field string, value string, params *GetRecordByExternalIdParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newGetRecordByExternalIdRequest(context.Background(), server, sObject, field, value, params)
+}
+
+// newGetRecordByExternalIdRequest builds the request of NewGetRecordByExternalIdRequest with ctx; server ends with a slash.
+func newGetRecordByExternalIdRequest(ctx context.Context, server string, sObject string, field string, value string, params *GetRecordByExternalIdParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sObject", sObject, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(sObject)
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "field", field, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(field)
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "value", value, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(value)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/sobjects/%s/%s/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/sobjects/%s/%s/%s", pathParam0, pathParam1, pathParam2)
 
 	if params != nil {
+		var query strings.Builder
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+		queryValues := url.Values{}
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			addQuery(&query, "fields="+url.QueryEscape(*params.Fields))
 
 		}
 
 		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+			addQuery(&query, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+		if query.Len() > 0 {
+			target += "?" + query.String()
+		}
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1397,115 +1263,83 @@ func NewUpsertRecordRequest(server string, sObject string, field string, value s
 
 // NewUpsertRecordRequestWithBody constructs an http.Request for the UpsertRecord method, with any body, and a specified content type
 func NewUpsertRecordRequestWithBody(server string, sObject string, field string, value string, params *UpsertRecordParams, contentType string, body io.Reader) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newUpsertRecordRequestWithBody(context.Background(), server, sObject, field, value, params, contentType, body)
+}
+
+// newUpsertRecordRequestWithBody builds the request of NewUpsertRecordRequestWithBody with ctx; server ends with a slash.
+func newUpsertRecordRequestWithBody(ctx context.Context, server string, sObject string, field string, value string, params *UpsertRecordParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sObject", sObject, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(sObject)
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "field", field, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(field)
 
 	var pathParam2 string
 
-	pathParam2, err = runtime.StyleParamWithOptions("simple", false, "value", value, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam2 = url.PathEscape(value)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/sobjects/%s/%s/%s", pathParam0, pathParam1, pathParam2)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/sobjects/%s/%s/%s", pathParam0, pathParam1, pathParam2)
 
 	if params != nil {
+		var query strings.Builder
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+		queryValues := url.Values{}
 
 		if params.UpdateOnly != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "updateOnly", *params.UpdateOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			addQuery(&query, "updateOnly="+url.QueryEscape(*params.UpdateOnly))
 
 		}
 
 		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+			addQuery(&query, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+		if query.Len() > 0 {
+			target += "?" + query.String()
+		}
 	}
 
-	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, target, body)
 	if err != nil {
 		return nil, err
 	}
 
-	req.Header.Add("Content-Type", contentType)
+	req.Header["Content-Type"] = []string{contentType}
 
 	return req, nil
 }
 
 // NewDeleteRecordRequest constructs an http.Request for the DeleteRecord method
 func NewDeleteRecordRequest(server string, sObject string, id string) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newDeleteRecordRequest(context.Background(), server, sObject, id)
+}
+
+// newDeleteRecordRequest builds the request of NewDeleteRecordRequest with ctx; server ends with a slash.
+func newDeleteRecordRequest(ctx context.Context, server string, sObject string, id string) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sObject", sObject, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(sObject)
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(id)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/sobjects/%s/%s", pathParam0, pathParam1)
 
-	operationPath := fmt.Sprintf("/sobjects/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1515,65 +1349,47 @@ func NewDeleteRecordRequest(server string, sObject string, id string) (*http.Req
 
 // NewGetRecordRequest constructs an http.Request for the GetRecord method
 func NewGetRecordRequest(server string, sObject string, id string, params *GetRecordParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newGetRecordRequest(context.Background(), server, sObject, id, params)
+}
+
+// newGetRecordRequest builds the request of NewGetRecordRequest with ctx; server ends with a slash.
+func newGetRecordRequest(ctx context.Context, server string, sObject string, id string, params *GetRecordParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sObject", sObject, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(sObject)
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam1 = url.PathEscape(id)
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/sobjects/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
+	target := fillPath(server, "/sobjects/%s/%s", pathParam0, pathParam1)
 
 	if params != nil {
+		var query strings.Builder
 		// queryValues collects non-styled parameters (passthrough, JSON)
 		// that are safe to round-trip through url.Values.Encode().
-		queryValues := queryURL.Query()
-		// rawQueryFragments collects pre-encoded query fragments from
-		// styled parameters, preserving literal commas as delimiters
-		// per the OpenAPI spec (e.g. "color=blue,black,brown").
-		var rawQueryFragments []string
+		queryValues := url.Values{}
 
 		if params.Fields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fields", *params.Fields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			addQuery(&query, "fields="+url.QueryEscape(*params.Fields))
 
 		}
 
 		if encoded := queryValues.Encode(); encoded != "" {
-			rawQueryFragments = append(rawQueryFragments, encoded)
+			addQuery(&query, encoded)
 		}
-		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+		if query.Len() > 0 {
+			target += "?" + query.String()
+		}
 	}
 
-	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1594,45 +1410,67 @@ func NewUpdateRecordRequest(server string, sObject string, id string, body Updat
 
 // NewUpdateRecordRequestWithBody constructs an http.Request for the UpdateRecord method, with any body, and a specified content type
 func NewUpdateRecordRequestWithBody(server string, sObject string, id string, contentType string, body io.Reader) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newUpdateRecordRequestWithBody(context.Background(), server, sObject, id, contentType, body)
+}
+
+// newUpdateRecordRequestWithBody builds the request of NewUpdateRecordRequestWithBody with ctx; server ends with a slash.
+func newUpdateRecordRequestWithBody(ctx context.Context, server string, sObject string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "sObject", sObject, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
+	pathParam0 = url.PathEscape(sObject)
 
 	var pathParam1 string
 
-	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam1 = url.PathEscape(id)
+
+	target := fillPath(server, "/sobjects/%s/%s", pathParam0, pathParam1)
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, target, body)
 	if err != nil {
 		return nil, err
 	}
 
-	serverURL, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-
-	operationPath := fmt.Sprintf("/sobjects/%s/%s", pathParam0, pathParam1)
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
-
-	queryURL, err := serverURL.Parse(operationPath)
-	if err != nil {
-		return nil, err
-	}
-
-	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
-	if err != nil {
-		return nil, err
-	}
-
-	req.Header.Add("Content-Type", contentType)
+	req.Header["Content-Type"] = []string{contentType}
 
 	return req, nil
+}
+
+// fillPath returns server followed by path, with each of params (escaped
+// already) in place of a %s of path, in order; path's leading slash is
+// dropped, paths being relative to the server URL, which ends with one.
+func fillPath(server, path string, params ...string) string {
+	path = strings.TrimPrefix(path, "/")
+	n := len(server) + len(path)
+	for _, p := range params {
+		n += len(p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(server)
+	for _, p := range params {
+		i := strings.Index(path, "%s")
+		if i < 0 {
+			break
+		}
+		b.WriteString(path[:i])
+		b.WriteString(p)
+		path = path[i+2:]
+	}
+	b.WriteString(path)
+	return b.String()
+}
+
+// addQuery appends one encoded query fragment to b.
+func addQuery(b *strings.Builder, fragment string) {
+	if b.Len() > 0 {
+		b.WriteByte('&')
+	}
+	b.WriteString(fragment)
 }
 
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -159,8 +160,8 @@ func (c *Client) APIVersion() string { return c.version }
 // Sforce-Limit-Info header, and false before there was one. For the usage
 // seen by one call, use the [OnLimits] call option.
 func (c *Client) LastLimits() (Limits, bool) {
-	if l := c.tr.limits.Load(); l != nil {
-		return *l, true
+	if raw := c.tr.limitInfo.Load(); raw != nil {
+		return ParseLimitInfo(*raw)
 	}
 	return Limits{}, false
 }
@@ -251,7 +252,14 @@ func (c *callConfig) fail(format string, args ...any) {
 	}
 }
 
+// noOptions is the configuration of every call without options; calls
+// only read their configuration.
+var noOptions = &callConfig{}
+
 func newCall(opts []CallOption) (*callConfig, error) {
+	if len(opts) == 0 {
+		return noOptions, nil
+	}
 	cfg := &callConfig{}
 	for _, opt := range opts {
 		opt(cfg)
@@ -310,32 +318,85 @@ func responseError(op string, resp *http.Response) error {
 	return parseErrorBody(op, resp.StatusCode, body, truncated || err != nil)
 }
 
-// decodeJSON decodes the body of a 2xx response into v and closes it.
+// decodeJSON decodes the body of a 2xx response into v and closes it. The
+// body is read whole into a pooled buffer and decoded with json.Unmarshal:
+// cheaper than a json.Decoder, which buffers the value too and grows its
+// buffer as it reads.
 func decodeJSON(ctx context.Context, op string, resp *http.Response, v any) error {
+	return decodeBody(ctx, op, resp, v, false)
+}
+
+// decodeBody is decodeJSON; emptyOK leaves v untouched for an empty body
+// instead of failing.
+func decodeBody(ctx context.Context, op string, resp *http.Response, v any, emptyOK bool) error {
 	defer closeBody(resp.Body)
-	h := newHeadReader(resp.Body)
-	if err := json.NewDecoder(h).Decode(v); err != nil {
-		return malformed(ctx, op, resp.StatusCode, h, err)
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	defer putBodyBuffer(buf)
+	if n := resp.ContentLength; n > 0 && n < maxPooledBody {
+		buf.Grow(int(n))
+	}
+	_, rerr := buf.ReadFrom(resp.Body)
+	body := buf.Bytes()
+	err := rerr
+	if err == nil {
+		if emptyOK && len(bytes.TrimSpace(body)) == 0 {
+			return nil
+		}
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil {
+		return malformed(ctx, op, resp.StatusCode, body[:min(len(body), maxSnippet)], unmarshalCause(body, rerr, err))
 	}
 	return nil
 }
 
-// malformed describes a 2xx body that could not be read.
-func malformed(ctx context.Context, op string, status int, h *headReader, err error) error {
+// unmarshalCause names the io error that json.Unmarshal reports as a
+// syntax error at the end of its input: io.EOF for an empty body,
+// io.ErrUnexpectedEOF for a truncated one.
+func unmarshalCause(body []byte, readErr, err error) error {
+	var syntax *json.SyntaxError
+	switch {
+	case readErr != nil:
+		return fmt.Errorf("%w: %w", io.ErrUnexpectedEOF, readErr)
+	case len(bytes.TrimSpace(body)) == 0:
+		return io.EOF
+	case errors.As(err, &syntax) && syntax.Offset >= int64(len(body)):
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// bodyBuffers holds the buffers decodeJSON reads bodies into.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer kept for reuse.
+const maxPooledBody = 1 << 20
+
+func putBodyBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBody {
+		return
+	}
+	b.Reset()
+	bodyBuffers.Put(b)
+}
+
+// malformed describes a 2xx body that could not be read; head is its
+// start.
+func malformed(ctx context.Context, op string, status int, head []byte, err error) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("sobjects: %s: %w", op, ctx.Err())
 	}
 	msg := "cannot decode the body"
 	var syntax *json.SyntaxError
 	switch {
-	case errors.Is(err, io.EOF) && len(h.head) == 0:
+	case errors.Is(err, io.EOF) && len(head) == 0:
 		msg = "empty body"
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		msg = "truncated JSON"
 	case errors.As(err, &syntax):
 		msg = "malformed JSON"
 	}
-	return &Error{Op: op, StatusCode: status, Message: msg, Snippet: snippet(h.head),
+	return &Error{Op: op, StatusCode: status, Message: msg, Snippet: snippet(head),
 		Err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
 }
 
@@ -368,19 +429,23 @@ func readBounded(r io.Reader, limit int) (b []byte, truncated bool, err error) {
 // closeBody drains a little of what is left, so the connection can be
 // reused, and closes the body.
 func closeBody(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	if body != http.NoBody {
+		_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
+	}
 	_ = body.Close()
 }
 
 // transport is the client's HTTP stack above the session: limit tracking,
 // logging and the optional retry policy.
 type transport struct {
-	next   auth.Doer
-	retry  *RetryPolicy
-	log    *slog.Logger
-	limits atomic.Pointer[Limits]
-	sleep  func(context.Context, time.Duration) error
-	now    func() time.Time
+	next  auth.Doer
+	retry *RetryPolicy
+	log   *slog.Logger
+	// limitInfo is the latest Sforce-Limit-Info header that parses; it is
+	// parsed again when asked for, not on every response.
+	limitInfo atomic.Pointer[string]
+	sleep     func(context.Context, time.Duration) error
+	now       func() time.Time
 }
 
 func (t *transport) Do(req *http.Request) (*http.Response, error) {
@@ -433,21 +498,27 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 
 // observe records the limits a response reports and logs it.
 func (t *transport) observe(req *http.Request, resp *http.Response, err error) {
+	ctx := req.Context()
 	if err != nil {
+		if !t.log.Enabled(ctx, slog.LevelDebug) {
+			return
+		}
 		// A *url.Error prints the URL, query string (SOQL) included: log its cause only.
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		t.log.LogAttrs(req.Context(), slog.LevelDebug, "sobjects: request failed",
+		t.log.LogAttrs(ctx, slog.LevelDebug, "sobjects: request failed",
 			slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.String("error", err.Error()))
 		return
 	}
-	if l, ok := ParseLimitInfo(resp.Header.Get("Sforce-Limit-Info")); ok {
-		t.limits.Store(&l)
+	if raw := resp.Header.Get("Sforce-Limit-Info"); raw != "" && strings.Contains(raw, "=") {
+		t.limitInfo.Store(&raw)
 	}
-	t.log.LogAttrs(req.Context(), slog.LevelDebug, "sobjects: request",
-		slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
+	if t.log.Enabled(ctx, slog.LevelDebug) {
+		t.log.LogAttrs(ctx, slog.LevelDebug, "sobjects: request",
+			slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
+	}
 }
 
 // retryCandidate says whether a result may be worth retrying at all: a

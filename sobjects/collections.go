@@ -3,7 +3,6 @@ package sobjects
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -230,7 +229,7 @@ func appendTyped[T any](b []byte, rec T, obj, id string) ([]byte, error) {
 	default:
 		return b, fmt.Errorf("%s has no Attributes field of type sftype.Attributes", v.Type())
 	}
-	js, err := json.Marshal(cp.Addr().Interface())
+	js, err := marshalRecord(cp.Addr().Interface())
 	if err != nil {
 		return b, err
 	}

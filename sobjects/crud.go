@@ -3,7 +3,6 @@ package sobjects
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -96,7 +95,7 @@ func Create[T any](ctx context.Context, c *Client, rec T, opts ...CallOption) (s
 	if err != nil {
 		return "", err
 	}
-	body, err := encode(op, rec)
+	body, err := encode(op, &rec)
 	if err != nil {
 		return "", err
 	}
@@ -128,7 +127,7 @@ func Update[T any](ctx context.Context, c *Client, id string, upd T, opts ...Cal
 	if err != nil {
 		return err
 	}
-	body, err := encode(op, upd)
+	body, err := encode(op, &upd)
 	if err != nil {
 		return err
 	}
@@ -155,7 +154,7 @@ func Upsert[T any](ctx context.Context, c *Client, field, value string, rec T, o
 	if err != nil {
 		return UpsertResult{}, err
 	}
-	body, err := encode(op, rec)
+	body, err := encode(op, &rec)
 	if err != nil {
 		return UpsertResult{}, err
 	}
@@ -228,7 +227,7 @@ func prepare[T any](verb string, opts []CallOption) (obj, op string, cfg *callCo
 // encode marshals a record for a request body; the reader has GetBody,
 // so the request can be sent again after a token refresh or a retry.
 func encode(op string, rec any) (*bytes.Reader, error) {
-	b, err := json.Marshal(rec)
+	b, err := marshalRecord(rec)
 	if err != nil {
 		return nil, fmt.Errorf("sobjects: %s: encoding the record: %w", op, err)
 	}

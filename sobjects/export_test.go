@@ -27,3 +27,6 @@ var SafeNextURL = safeNextURL
 
 // Snippet exposes the body snippet cleaner.
 var Snippet = snippet
+
+// MarshalRecord exposes the write-shape encoder.
+var MarshalRecord = marshalRecord

@@ -154,7 +154,7 @@ func (p *pager[T]) load(do func([]gen.RequestEditorFn) (*http.Response, error)) 
 	var pg page
 	if p.buf, pg, err = decodePage(h, p.buf[:0]); err != nil {
 		p.buf = p.buf[:0]
-		return page{}, malformed(p.ctx, p.op, resp.StatusCode, h, err)
+		return page{}, malformed(p.ctx, p.op, resp.StatusCode, h.head, err)
 	}
 	return pg, nil
 }

@@ -75,18 +75,11 @@ func Call[Out any](ctx context.Context, c *Client, method, path string, in any, 
 	if err != nil {
 		return out, err
 	}
-	if resp.StatusCode == http.StatusNoContent {
-		closeBody(resp.Body)
-		return out, nil
-	}
-	h := newHeadReader(resp.Body)
-	defer closeBody(resp.Body)
-	if err := json.NewDecoder(h).Decode(&out); err != nil {
-		if err == io.EOF && len(h.head) == 0 {
-			return out, nil
-		}
+	p, _, _ := strings.Cut(path, "?") // no query string: it may hold values
+	op := "raw " + method + " " + p
+	if err := decodeBody(ctx, op, resp, &out, true); err != nil {
 		var zero Out
-		return zero, malformed(ctx, "raw "+method+" "+path, resp.StatusCode, h, err)
+		return zero, err
 	}
 	return out, nil
 }
