@@ -26,7 +26,8 @@
 // use. The token sources of this package are safe for concurrent use and
 // serialize their calls; a Session never calls its source concurrently.
 // Refreshes run on a goroutine of their own that lives at most the refresh
-// timeout; a caller waiting for one leaves when its context ends.
+// timeout (once more for each [Session.SetTokenSource] during it); a caller
+// waiting for one leaves when its context ends.
 //
 // # Security
 //
