@@ -300,10 +300,11 @@ func responseError(op string, resp *http.Response) error {
 	return parseErrorBody(op, resp.StatusCode, body, truncated || err != nil)
 }
 
-// decodeJSON decodes the body of a 2xx response into v and closes it.
+// decodeJSON decodes the body of a 2xx response into v and closes it. A
+// body larger than maxBodyBytes is refused.
 func decodeJSON(ctx context.Context, op string, resp *http.Response, v any) error {
 	defer closeBody(resp.Body)
-	h := newHeadReader(resp.Body)
+	h := newHeadReader(&limitReader{r: resp.Body, n: maxBodyBytes})
 	if err := json.NewDecoder(h).Decode(v); err != nil {
 		return malformed(ctx, op, resp.StatusCode, h, err)
 	}
@@ -324,6 +325,8 @@ func malformed(ctx context.Context, op string, status int, h *headReader, err er
 		msg = "truncated JSON"
 	case errors.As(err, &syntax):
 		msg = "malformed JSON"
+	case errors.Is(err, errTooLarge):
+		msg = "response too large"
 	}
 	return &Error{Op: op, StatusCode: status, Message: msg, Snippet: snippet(h.head),
 		Err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
@@ -343,6 +346,33 @@ func (h *headReader) Read(p []byte) (int, error) {
 	if k := min(n, maxSnippet-len(h.head)); k > 0 {
 		h.head = append(h.head, p[:k]...)
 	}
+	return n, err
+}
+
+// Bounds on the 2xx bodies decoded, far above what Salesforce sends: they
+// only keep a broken or hostile server from taking the heap. Variables for
+// the tests.
+var (
+	maxBodyBytes int64 = 32 << 20  // a record, a save result, collections results
+	maxPageBytes int64 = 256 << 20 // a query page (at most maxPageRecords records)
+)
+
+// errTooLarge stops the decoding of a response larger than Salesforce sends.
+var errTooLarge = errors.New("larger than Salesforce sends")
+
+// limitReader reads at most n bytes of r, then fails with errTooLarge.
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, fmt.Errorf("%w: body over the limit", errTooLarge)
+	}
+	p = p[:min(int64(len(p)), l.n)]
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
 	return n, err
 }
 

@@ -3,6 +3,7 @@ package sobjects
 import (
 	"context"
 	"io"
+	"testing"
 	"time"
 )
 
@@ -27,3 +28,11 @@ var SafeNextURL = safeNextURL
 
 // Snippet exposes the body snippet cleaner.
 var Snippet = snippet
+
+// SetBodyLimits lowers the bounds on decoded bodies (a record or save
+// results, a query page) until the test ends.
+func SetBodyLimits(t testing.TB, body, page int64) {
+	oldBody, oldPage := maxBodyBytes, maxPageBytes
+	maxBodyBytes, maxPageBytes = body, page
+	t.Cleanup(func() { maxBodyBytes, maxPageBytes = oldBody, oldPage })
+}
