@@ -614,10 +614,9 @@ func (b *blockingSource) Token() (*oauth2.Token, error) {
 	return (&oauth2.Token{AccessToken: b.token}).WithExtra(map[string]any{"instance_url": instanceURL}), nil
 }
 
-func TestSetTokenSourceDuringRefreshMintsWithTheNewSource(t *testing.T) {
-	old := &blockingSource{token: secretMark + "-old", started: make(chan struct{}), release: make(chan struct{})}
-	fresh := &blockingSource{token: secretMark + "-new"}
-	s := auth.NewSession(old, auth.WithLogger(testLogger()))
+// tokenLater calls s.Token on a goroutine of its own and sends what it
+// returned: the access token, or the error's text.
+func tokenLater(s *auth.Session) <-chan string {
 	got := make(chan string, 1)
 	go func() {
 		tok, err := s.Token(context.Background())
@@ -628,6 +627,14 @@ func TestSetTokenSourceDuringRefreshMintsWithTheNewSource(t *testing.T) {
 		}
 		got <- tok.AccessToken
 	}()
+	return got
+}
+
+func TestSetTokenSourceDuringRefreshMintsWithTheNewSource(t *testing.T) {
+	old := &blockingSource{token: secretMark + "-old", started: make(chan struct{}), release: make(chan struct{})}
+	fresh := &blockingSource{token: secretMark + "-new"}
+	s := auth.NewSession(old, auth.WithLogger(testLogger()))
+	got := tokenLater(s)
 	<-old.started // the first refresh is running on the old source
 	s.SetTokenSource(fresh)
 	close(old.release)
@@ -737,16 +744,7 @@ func TestNewestCredentialsWinOverALateResult(t *testing.T) {
 				hooked = append(hooked, tok.AccessToken) // the hook never runs concurrently
 				return nil
 			}))
-		got := make(chan string, 1)
-		go func() {
-			tok, err := s.Token(context.Background())
-			noteErr(err)
-			if err != nil {
-				got <- err.Error()
-				return
-			}
-			got <- tok.AccessToken
-		}()
+		got := tokenLater(s)
 		<-late.timedOut // the refresh timeout of the old credentials has passed
 		fresh := &blockingSource{token: secretMark + "-new"}
 		s.SetTokenSource(fresh)
