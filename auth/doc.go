@@ -26,13 +26,16 @@
 // use. The token sources of this package are safe for concurrent use and
 // serialize their calls; a Session never calls its source concurrently.
 // Refreshes run on a goroutine of their own that lives at most the refresh
-// timeout; a caller waiting for one leaves when its context ends.
+// timeout (once more for each [Session.SetTokenSource] during it); a caller
+// waiting for one leaves when its context ends.
 //
 // # Security
 //
 // Tokens, refresh tokens, client secrets and private keys never appear in
-// errors, in the session's logs or in the fmt and log/slog output of this
-// package's types. A bearer token is sent only over https, or plain http to
-// a loopback host, and only to an https instance_url (loopback excepted).
-// Note that [oauth2.Token] itself prints its fields: do not log tokens.
+// errors, in the session's logs or in the fmt, log/slog and JSON output of
+// this package's types. A bearer token is sent only over https, or plain
+// http to a loopback host, and only to an https instance_url (loopback
+// excepted); it never follows a redirect to another origin, and a token
+// request follows no redirect at all ([ErrRedirect]). Note that
+// [oauth2.Token] itself prints its fields: do not log tokens.
 package auth

@@ -38,6 +38,12 @@ var (
 	// gone to a URL that is neither https nor plain http on a loopback host.
 	// Nothing was sent.
 	ErrInsecureURL = errors.New("refusing to send credentials over plain http")
+
+	// ErrRedirect means a server answered with a redirect that would have
+	// taken a credential elsewhere: an API response redirecting to another
+	// origin (scheme, host or port), or any redirect of a token endpoint.
+	// The redirect was not followed.
+	ErrRedirect = errors.New("refusing to follow a redirect with credentials")
 )
 
 // ErrorCode is an error code of Salesforce: an errorCode of the REST API
@@ -146,7 +152,7 @@ func (e *Error) retryable() bool {
 // fix: the session fails fast until it is given new credentials.
 func (e *Error) terminal() bool {
 	switch {
-	case e.Op == "config", errors.Is(e.Err, ErrInsecureURL):
+	case e.Op == "config", errors.Is(e.Err, ErrInsecureURL), errors.Is(e.Err, ErrRedirect):
 		return true
 	case e.Op == "token" && e.Code != "":
 		return !e.transient()

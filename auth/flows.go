@@ -52,7 +52,8 @@ type mintFunc func(ctx context.Context) (*oauth2.Token, error)
 
 // source adapts a mintFunc to [ContextTokenSource]. Token uses the context
 // given to the config's TokenSource; TokenContext takes the HTTP client
-// from that context (the [oauth2.HTTPClient] value) unless ctx has one.
+// from that context (the [oauth2.HTTPClient] value) unless ctx has one,
+// and sends through a copy of it that follows no redirect.
 type source struct {
 	base context.Context
 	mint mintFunc
@@ -72,12 +73,18 @@ func (s *source) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
-	if ctx.Value(oauth2.HTTPClient) == nil {
-		if hc, ok := s.base.Value(oauth2.HTTPClient).(*http.Client); ok {
-			ctx = context.WithValue(ctx, oauth2.HTTPClient, hc)
-		}
+	hc, _ := ctx.Value(oauth2.HTTPClient).(*http.Client)
+	if hc == nil {
+		hc, _ = s.base.Value(oauth2.HTTPClient).(*http.Client)
 	}
-	tok, err := s.mint(ctx)
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	// A 307 or 308 would send the form, secrets included, to the new
+	// location: the token endpoint gets no redirect at all.
+	nr := *hc
+	nr.CheckRedirect = func(req *http.Request, _ []*http.Request) error { return redirectError("token", req) }
+	tok, err := s.mint(context.WithValue(ctx, oauth2.HTTPClient, &nr))
 	if err != nil {
 		return nil, tokenError(err)
 	}
@@ -327,29 +334,30 @@ func StaticToken(instanceURL, accessToken string) oauth2.TokenSource {
 	}, err)
 }
 
-// redacted marks a secret in String output: empty or set.
+// redacted stands for a secret in output: "" when it is empty, else
+// "[redacted]".
 func redacted(s string) string {
 	if s == "" {
-		return `""`
+		return ""
 	}
 	return "[redacted]"
 }
 
 // String describes the config without its secrets.
 func (c RefreshTokenConfig) String() string {
-	return fmt.Sprintf("auth.RefreshTokenConfig{LoginURL: %q, ClientID: %q, ClientSecret: %s, RefreshToken: %s}",
+	return fmt.Sprintf("auth.RefreshTokenConfig{LoginURL: %q, ClientID: %q, ClientSecret: %q, RefreshToken: %q}",
 		c.LoginURL, c.ClientID, redacted(c.ClientSecret), redacted(c.RefreshToken))
 }
 
 // String describes the config without its secret.
 func (c ClientCredentialsConfig) String() string {
-	return fmt.Sprintf("auth.ClientCredentialsConfig{MyDomainURL: %q, ClientID: %q, ClientSecret: %s}",
+	return fmt.Sprintf("auth.ClientCredentialsConfig{MyDomainURL: %q, ClientID: %q, ClientSecret: %q}",
 		c.MyDomainURL, c.ClientID, redacted(c.ClientSecret))
 }
 
 // String describes the config without its private key.
 func (c JWTConfig) String() string {
-	return fmt.Sprintf("auth.JWTConfig{LoginURL: %q, Audience: %q, ClientID: %q, Username: %q, PrivateKey: %s}",
+	return fmt.Sprintf("auth.JWTConfig{LoginURL: %q, Audience: %q, ClientID: %q, Username: %q, PrivateKey: %q}",
 		c.LoginURL, c.Audience, c.ClientID, c.Username, redacted(string(c.PrivateKey)))
 }
 
@@ -370,3 +378,42 @@ func (c ClientCredentialsConfig) LogValue() slog.Value { return slog.StringValue
 
 // LogValue describes the config to log/slog without its private key.
 func (c JWTConfig) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// MarshalJSON encodes the config with the usual keys and "[redacted]" in
+// place of the client secret and the refresh token, so that a config
+// logged as JSON (slog's JSON handler, nested in a struct) shows no
+// secret. Decoding is the default: json.Unmarshal fills a config from a
+// file as usual.
+func (c RefreshTokenConfig) MarshalJSON() ([]byte, error) {
+	type plain RefreshTokenConfig
+	c.ClientSecret, c.RefreshToken = redacted(c.ClientSecret), redacted(c.RefreshToken)
+	return json.Marshal(plain(c))
+}
+
+// MarshalJSON encodes the config with "[redacted]" in place of the client
+// secret; see [RefreshTokenConfig.MarshalJSON].
+func (c ClientCredentialsConfig) MarshalJSON() ([]byte, error) {
+	type plain ClientCredentialsConfig
+	c.ClientSecret = redacted(c.ClientSecret)
+	return json.Marshal(plain(c))
+}
+
+// MarshalJSON encodes the config with the string "[redacted]" in place of
+// the private key; see [RefreshTokenConfig.MarshalJSON].
+func (c JWTConfig) MarshalJSON() ([]byte, error) {
+	type plain JWTConfig
+	return json.Marshal(struct {
+		plain
+		PrivateKey string
+	}{plain(c), redacted(string(c.PrivateKey))})
+}
+
+// MarshalText returns [RefreshTokenConfig.String], for the encoders that
+// use encoding.TextMarshaler (encoding/xml, YAML and TOML libraries).
+func (c RefreshTokenConfig) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// MarshalText returns [ClientCredentialsConfig.String].
+func (c ClientCredentialsConfig) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// MarshalText returns [JWTConfig.String].
+func (c JWTConfig) MarshalText() ([]byte, error) { return []byte(c.String()), nil }

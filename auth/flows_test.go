@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -405,3 +406,61 @@ func ecPKCS8PEM() ([]byte, error) {
 }
 
 func slogJSON(w *strings.Builder) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
+
+type xmlDoc struct{ V any }
+
+// TestConfigsHideSecretsInEncodings: JSON (plain, nested in an application
+// config, through slog's JSON handler) and text encoders (encoding/xml) of
+// the configs show no secret, while json.Unmarshal still fills them.
+func TestConfigsHideSecretsInEncodings(t *testing.T) {
+	type appConfig struct {
+		Refresh auth.RefreshTokenConfig
+		Client  *auth.ClientCredentialsConfig
+		JWT     auth.JWTConfig
+		List    []any
+	}
+	refresh := auth.RefreshTokenConfig{LoginURL: loginURL, ClientID: "cid", ClientSecret: secretMark + "-cs", RefreshToken: secretMark + "-rt"}
+	client := &auth.ClientCredentialsConfig{MyDomainURL: loginURL, ClientID: "cid", ClientSecret: secretMark + "-cs"}
+	jwt := auth.JWTConfig{LoginURL: loginURL, ClientID: "cid", Username: "u", PrivateKey: []byte(secretMark + "-key")}
+	app := appConfig{Refresh: refresh, Client: client, JWT: jwt, List: []any{refresh, client, jwt}}
+
+	var out strings.Builder
+	for _, v := range []any{refresh, client, jwt, app, &app} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.Write(b)
+		x, err := xml.Marshal(xmlDoc{V: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.Write(x)
+	}
+	var logged strings.Builder
+	slogJSON(&logged).Info("starting", "config", app, slog.Any("ptr", &app), slog.Group("g", "jwt", jwt))
+	out.WriteString(logged.String())
+	if s := out.String(); strings.Contains(s, secretMark) || strings.Contains(s, base64.StdEncoding.EncodeToString([]byte(secretMark + "-key"))[:8]) {
+		t.Errorf("a secret reached an encoding:\n%s", s)
+	}
+	if !strings.Contains(logged.String(), `"ClientSecret":"[redacted]"`) || !strings.Contains(logged.String(), `"LoginURL":"`+loginURL+`"`) {
+		t.Errorf("the JSON should keep the fields and redact the secrets: %s", logged.String())
+	}
+	fmt.Fprintln(captureWriter{}, out.String())
+
+	// Filling configs from a file works as usual.
+	var got appConfig
+	file := `{"Refresh":{"LoginURL":"https://login.salesforce.com","ClientID":"cid","ClientSecret":"s1","RefreshToken":"r1"},
+		"Client":{"MyDomainURL":"https://acme.my.salesforce.com","ClientID":"cid","ClientSecret":"s2"},
+		"JWT":{"ClientID":"cid","Username":"u","PrivateKey":"` + base64.StdEncoding.EncodeToString([]byte("pem")) + `"}}`
+	if err := json.Unmarshal([]byte(file), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Refresh.ClientSecret != "s1" || got.Refresh.RefreshToken != "r1" || got.Client.ClientSecret != "s2" || string(got.JWT.PrivateKey) != "pem" {
+		t.Errorf("json.Unmarshal into the configs lost values")
+	}
+	// An empty secret stays empty.
+	if b, _ := json.Marshal(auth.RefreshTokenConfig{ClientID: "cid"}); !strings.Contains(string(b), `"ClientSecret":""`) {
+		t.Errorf("empty secret: %s", b)
+	}
+}

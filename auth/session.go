@@ -63,8 +63,9 @@ func WithMaxSessionAge(d time.Duration) Option {
 	return func(s *Session) { s.maxAge = d }
 }
 
-// WithRefreshTimeout bounds one refresh, retries included (default 30s).
-// The refresh runs on a context of its own, detached from the callers'
+// WithRefreshTimeout bounds one refresh, retries included (default 30s);
+// new credentials given during a refresh get a timeout of their own. The
+// refresh runs on a context of its own, detached from the callers'
 // cancellation, so this timeout is what ends a refresh that hangs.
 func WithRefreshTimeout(d time.Duration) Option {
 	return func(s *Session) {
@@ -163,7 +164,11 @@ func NewSession(src oauth2.TokenSource, opts ...Option) *Session {
 // SetTokenSource gives the session new credentials, for example after
 // [ErrReauthorizationRequired]. It clears a terminal failure and drops the
 // current token; the next call mints a token with src. A refresh in
-// progress finishes with src instead of the old source.
+// progress finishes with src instead of the old source: whatever the old
+// source returns once src is set, however late, is dropped, and src gets
+// a refresh timeout of its own. A nil src fails every call, and the
+// refresh in progress, with an [*Error] (Op "config") until the next
+// SetTokenSource.
 func (s *Session) SetTokenSource(src oauth2.TokenSource) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -248,25 +253,24 @@ func (s *Session) stale(c *current) bool {
 }
 
 // refresh runs one flight on its own goroutine, detached from the callers'
-// cancellation and bounded by the refresh timeout.
+// cancellation. Each set of credentials gets its own refresh timeout: when
+// SetTokenSource changes them meanwhile, whatever the old ones gave (a
+// token, a terminal error, a timeout), however late, is dropped and the
+// new ones are minted with.
 func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
 	for {
 		s.mu.Lock()
-		src, epoch, rejected := s.src, s.epoch, s.rejected
+		src, epoch, rejected, failed := s.src, s.epoch, s.rejected, s.failed
 		s.mu.Unlock()
 
-		c, err := s.mint(ctx, src, rejected)
-		if err == nil && s.onRefresh != nil {
-			if herr := s.onRefresh(ctx, c.tok); herr != nil {
-				err = &Error{Op: "hook", Err: herr}
-			}
+		var c *current
+		err := failed // SetTokenSource(nil)
+		if err == nil {
+			c, err = s.attempt(ctx, src, epoch, rejected)
 		}
 
 		s.mu.Lock()
-		if s.epoch != epoch && ctx.Err() == nil {
-			// New credentials arrived meanwhile: mint with them instead.
+		if s.epoch != epoch {
 			s.mu.Unlock()
 			reason = "new credentials"
 			continue
@@ -276,11 +280,8 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 			s.gen++
 			c.gen = s.gen
 			s.cur.Store(c)
-		} else {
-			c = nil // a token the hook refused is not handed out
-			if tokenError(err).terminal() {
-				s.failed = err
-			}
+		} else if tokenError(err).terminal() {
+			s.failed = err
 		}
 		f.c, f.err = c, err
 		close(f.done)
@@ -297,6 +298,28 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 			slog.String("instance_url", InstanceURL(c.tok)), slog.Time("issued_at", IssuedAt(c.tok)))
 		return
 	}
+}
+
+// attempt mints a token with src and hands it to the hook, within the
+// refresh timeout. The hook does not see a token of credentials that were
+// replaced meanwhile (epoch); a token it refuses is not returned.
+func (s *Session) attempt(ctx context.Context, src oauth2.TokenSource, epoch uint64, rejected string) (*current, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	c, err := s.mint(ctx, src, rejected)
+	if err != nil || s.onRefresh == nil {
+		return c, err
+	}
+	s.mu.Lock()
+	replaced := s.epoch != epoch
+	s.mu.Unlock()
+	if replaced {
+		return nil, nil // dropped by refresh
+	}
+	if herr := s.onRefresh(ctx, c.tok); herr != nil {
+		return nil, &Error{Op: "hook", Err: herr}
+	}
+	return c, nil
 }
 
 // mint calls src, retrying transient failures with backoff, and checks the

@@ -614,10 +614,9 @@ func (b *blockingSource) Token() (*oauth2.Token, error) {
 	return (&oauth2.Token{AccessToken: b.token}).WithExtra(map[string]any{"instance_url": instanceURL}), nil
 }
 
-func TestSetTokenSourceDuringRefreshMintsWithTheNewSource(t *testing.T) {
-	old := &blockingSource{token: secretMark + "-old", started: make(chan struct{}), release: make(chan struct{})}
-	fresh := &blockingSource{token: secretMark + "-new"}
-	s := auth.NewSession(old, auth.WithLogger(testLogger()))
+// tokenLater calls s.Token on a goroutine of its own and sends what it
+// returned: the access token, or the error's text.
+func tokenLater(s *auth.Session) <-chan string {
 	got := make(chan string, 1)
 	go func() {
 		tok, err := s.Token(context.Background())
@@ -628,6 +627,14 @@ func TestSetTokenSourceDuringRefreshMintsWithTheNewSource(t *testing.T) {
 		}
 		got <- tok.AccessToken
 	}()
+	return got
+}
+
+func TestSetTokenSourceDuringRefreshMintsWithTheNewSource(t *testing.T) {
+	old := &blockingSource{token: secretMark + "-old", started: make(chan struct{}), release: make(chan struct{})}
+	fresh := &blockingSource{token: secretMark + "-new"}
+	s := auth.NewSession(old, auth.WithLogger(testLogger()))
+	got := tokenLater(s)
 	<-old.started // the first refresh is running on the old source
 	s.SetTokenSource(fresh)
 	close(old.release)
@@ -669,5 +676,88 @@ func TestRefreshTimeoutEndsAHangingRefresh(t *testing.T) {
 	d := <-src.deadline
 	if d.IsZero() || d.Before(start.Add(timeout)) || d.After(start.Add(timeout+5*time.Second)) {
 		t.Errorf("the source saw deadline %v, %v after the call; want the refresh timeout, %v", d, d.Sub(start), timeout)
+	}
+}
+
+// TestSetTokenSourceNilDuringRefresh: taking the credentials away while a
+// refresh runs fails that refresh and later calls with a config error, and
+// never calls a nil source.
+func TestSetTokenSourceNilDuringRefresh(t *testing.T) {
+	old := &blockingSource{token: secretMark + "-old", started: make(chan struct{}), release: make(chan struct{})}
+	s := auth.NewSession(old, auth.WithLogger(testLogger()))
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.Token(context.Background())
+		errc <- err
+	}()
+	<-old.started
+	s.SetTokenSource(nil)
+	close(old.release)
+	for _, err := range []error{<-errc, func() error { _, err := s.Token(context.Background()); return err }()} {
+		noteErr(err)
+		var e *auth.Error
+		if !errors.As(err, &e) || e.Op != "config" {
+			t.Errorf("got %v, want a config *auth.Error", err)
+		}
+	}
+	fresh := &blockingSource{token: secretMark + "-new"}
+	s.SetTokenSource(fresh)
+	if tok, err := s.Token(context.Background()); err != nil || tok.AccessToken != fresh.token {
+		t.Errorf("after new credentials: %v", err)
+	}
+}
+
+// lateSource answers only once its context has ended and the test lets it:
+// a token endpoint that outlives the refresh timeout.
+type lateSource struct {
+	timedOut, release chan struct{}
+	token             string
+	err               error
+}
+
+func (l *lateSource) Token() (*oauth2.Token, error) { return l.TokenContext(context.Background()) }
+
+func (l *lateSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
+	<-ctx.Done()
+	close(l.timedOut)
+	<-l.release
+	if l.err != nil {
+		return nil, l.err
+	}
+	return (&oauth2.Token{AccessToken: l.token}).WithExtra(map[string]any{"instance_url": instanceURL}), nil
+}
+
+// TestNewestCredentialsWinOverALateResult: new credentials given while the
+// old source is past the refresh timeout win over whatever the old source
+// answers late, a token or a terminal invalid_grant; the hook never sees
+// the old token.
+func TestNewestCredentialsWinOverALateResult(t *testing.T) {
+	for name, late := range map[string]*lateSource{
+		"late token":         {token: secretMark + "-old"},
+		"late invalid_grant": {err: &oauth2.RetrieveError{ErrorCode: "invalid_grant", ErrorDescription: "expired access/refresh token"}},
+	} {
+		late.timedOut, late.release = make(chan struct{}), make(chan struct{})
+		var hooked []string
+		s := auth.NewSession(late, auth.WithLogger(testLogger()), auth.WithRefreshRetry(1, time.Millisecond),
+			auth.WithRefreshTimeout(10*time.Millisecond),
+			auth.WithOnRefresh(func(_ context.Context, tok *oauth2.Token) error {
+				hooked = append(hooked, tok.AccessToken) // the hook never runs concurrently
+				return nil
+			}))
+		got := tokenLater(s)
+		<-late.timedOut // the refresh timeout of the old credentials has passed
+		fresh := &blockingSource{token: secretMark + "-new"}
+		s.SetTokenSource(fresh)
+		close(late.release)
+		if tok := <-got; tok != fresh.token {
+			t.Errorf("%s: the waiter got %q, want the new credentials' token", name, strings.ReplaceAll(tok, secretMark, "<secret>"))
+		}
+		tok, err := s.Token(context.Background())
+		if err != nil || tok.AccessToken != fresh.token || fresh.calls.Load() != 1 {
+			t.Errorf("%s: afterwards: %v, %d calls of the new source", name, err, fresh.calls.Load())
+		}
+		if len(hooked) != 1 || hooked[0] != fresh.token {
+			t.Errorf("%s: the hook saw %d tokens, want only the new one", name, len(hooked))
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"net/http"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -57,6 +58,25 @@ func secureURL(u *url.URL) bool {
 		return isLoopback(u.Hostname())
 	}
 	return false
+}
+
+// sameOrigin reports whether a and b have the same scheme and host (port
+// included): the origin a credential was meant for.
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Host, b.Host)
+}
+
+// origin returns scheme://host of u, for error messages: never a path or
+// a query string.
+func origin(u *url.URL) string { return u.Scheme + "://" + u.Host }
+
+// redirectError refuses the redirect that req would follow.
+func redirectError(op string, req *http.Request) *Error {
+	e := &Error{Op: op, Message: "redirect to " + origin(req.URL), Err: ErrRedirect}
+	if req.Response != nil {
+		e.StatusCode = req.Response.StatusCode
+	}
+	return e
 }
 
 func isLoopback(host string) bool {

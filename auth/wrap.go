@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 )
@@ -43,11 +44,44 @@ func (s *Session) RequestEditor(ctx context.Context, req *http.Request) error {
 // A request without an Authorization header (RequestEditor not used) is
 // authorized by Wrap itself. Wrap never modifies the caller's request; it
 // sends clones.
+//
+// No redirect takes the token to another origin. When next is an
+// [*http.Client], Wrap sends through a copy of it whose CheckRedirect
+// refuses, before anything is sent, a redirect to another scheme, host or
+// port (then calls the client's own CheckRedirect, if any); the caller gets
+// an [*Error] wrapping [ErrRedirect]. Any other Doer must not follow
+// redirects by itself: Wrap cannot see inside it, but it refuses, with the
+// same error, a response whose Request shows it came from another origin.
 func (s *Session) Wrap(next Doer) Doer {
-	if next == nil {
-		next = http.DefaultClient
+	if hc, ok := next.(*http.Client); ok || next == nil {
+		if hc == nil {
+			hc = http.DefaultClient
+		}
+		next = guardRedirects(hc)
 	}
 	return &doer{s: s, next: next}
+}
+
+// guardRedirects returns a copy of hc that refuses to follow a redirect
+// out of the origin of the first request: Go's client keeps the
+// Authorization header on a redirect to the same host over another scheme
+// or port, and to its subdomains.
+func guardRedirects(hc *http.Client) *http.Client {
+	c := *hc
+	next := hc.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !sameOrigin(req.URL, via[0].URL) {
+			return redirectError("request", req)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 { // net/http's default policy
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
 }
 
 type doer struct {
@@ -68,7 +102,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
-	resp, err := d.next.Do(sent)
+	resp, err := d.send(sent)
 	fault, resp := inspect(resp, err)
 	if !fault.Refreshable {
 		return resp, err
@@ -88,11 +122,28 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err = d.next.Do(sent)
+	resp, err = d.send(sent)
 	if fault, resp = inspect(resp, err); fault.Refreshable {
 		resp.Body.Close()
 		rejected.Err = ErrSessionExpired
 		return nil, rejected
+	}
+	return resp, err
+}
+
+// send sends r through next and refuses a response from another origin
+// than r's.
+func (d *doer) send(r *http.Request) (*http.Response, error) {
+	resp, err := d.next.Do(r)
+	var e *Error
+	if errors.As(err, &e) && errors.Is(e, ErrRedirect) {
+		// Refused by guardRedirects; http.Client closed the body.
+		return nil, e
+	}
+	if err == nil && resp.Request != nil && resp.Request.URL != nil && !sameOrigin(resp.Request.URL, r.URL) {
+		// A Doer that followed a redirect by itself.
+		resp.Body.Close()
+		return nil, &Error{Op: "request", StatusCode: resp.StatusCode, Message: "response came from " + origin(resp.Request.URL), Err: ErrRedirect}
 	}
 	return resp, err
 }

@@ -25,7 +25,9 @@
 // value of the wrong JSON type JSON_PARSER_ERROR; a text too long
 // STRING_TOO_LONG; a reference to a missing record
 // INVALID_CROSS_REFERENCE_KEY; a duplicate value of a unique field
-// DUPLICATE_VALUE. Ids are 18-character Salesforce ids with the object's
+// DUPLICATE_VALUE (text ignoring case unless the describe says
+// caseSensitive); a number with more integer digits than the field holds
+// NUMBER_OUTSIDE_VALID_RANGE. Ids are 18-character Salesforce ids with the object's
 // key prefix and a valid case-safe suffix, handed out in order
 // (001xx0000000001AAA is the first Account). The org fills in system
 // fields (CreatedDate, OwnerId, …), defaults, auto-numbers and the Name of
@@ -53,7 +55,8 @@
 // (Account.Owner.Name) and COUNT(); FROM one object; WHERE with = != <> <
 // <= > >= LIKE IN NOT IN, AND, OR, NOT and parentheses, NULL, TRUE,
 // FALSE, numbers, strings with SOQL escapes, date and dateTime literals;
-// ORDER BY with ASC, DESC, NULLS FIRST and NULLS LAST; LIMIT and OFFSET.
+// ORDER BY with ASC, DESC, NULLS FIRST and NULLS LAST (picklists in the
+// describe's value order); LIMIT and OFFSET.
 // Comparisons follow SOQL: text compares case-insensitively, != and NOT IN
 // match null values, AND and OR cannot mix without parentheses. Anything
 // else (GROUP BY, aggregates, subqueries, functions, relative dates such

@@ -490,16 +490,21 @@ func (o *Org) matches(obj *object, f *describe.Field, value string) []*record {
 	}
 	var out []*record
 	for _, rec := range o.table(obj).recs {
-		if !rec.deleted && sameExternal(rec.vals[f.Name], value) {
+		if !rec.deleted && sameExternal(f, rec.vals[f.Name], value) {
 			out = append(out, rec)
 		}
 	}
 	return out
 }
 
-func sameExternal(v any, value string) bool {
+// sameExternal reports whether the stored value v of field f is value, a
+// text compared ignoring case unless the describe says caseSensitive.
+func sameExternal(f *describe.Field, v any, value string) bool {
 	switch v := v.(type) {
 	case string:
+		if f.CaseSensitive {
+			return v == value
+		}
 		return strings.EqualFold(v, value)
 	case float64:
 		x, err := strconv.ParseFloat(value, 64)
@@ -603,7 +608,7 @@ func (o *Org) upsertOne(obj *object, f *describe.Field, value string, ms []membe
 			continue
 		}
 		var v any
-		if json.Unmarshal(m.raw, &v) != nil || !sameExternal(v, value) && fmt.Sprint(v) != value {
+		if json.Unmarshal(m.raw, &v) != nil || !sameExternal(f, v, value) && fmt.Sprint(v) != value {
 			return upserted{}, errorf(http.StatusBadRequest, "INVALID_FIELD",
 				"The value of the external ID field %s in the body does not match the URL", f.Name).withFields(f.Name)
 		}

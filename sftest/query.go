@@ -40,6 +40,7 @@ type orderKey struct {
 	kind      valueKind
 	desc      bool
 	nullsLast bool
+	rank      map[string]int // picklists: the position of each value in the describe
 }
 
 // queryError turns a parse or bind error into Salesforce's message, which
@@ -194,6 +195,9 @@ func (o *Org) run(p *plan, all bool) []*record {
 					return -1
 				}
 				c := compareValues(ok.kind, va, vb)
+				if ok.rank != nil {
+					c = comparePicklist(ok.rank, va, vb)
+				}
 				if ok.desc {
 					c = -c
 				}
@@ -319,7 +323,14 @@ func (o *Org) bind(q *soql.Query) (*plan, *bindError) {
 			err.pos = ob.Field.Pos
 			return nil, err
 		}
-		p.order = append(p.order, orderKey{parts: ob.Field.Parts, kind: kindOf(f), desc: ob.Desc, nullsLast: ob.NullsLast})
+		key := orderKey{parts: ob.Field.Parts, kind: kindOf(f), desc: ob.Desc, nullsLast: ob.NullsLast}
+		if f.Type == "picklist" {
+			key.rank = make(map[string]int, len(f.PicklistValues))
+			for i, pv := range f.PicklistValues {
+				key.rank[pv.Value] = i
+			}
+		}
+		p.order = append(p.order, key)
 	}
 	return p, nil
 }
@@ -603,6 +614,26 @@ func compareValues(k valueKind, a, b any) int {
 	as, _ := a.(string)
 	bs, _ := b.(string)
 	return strings.Compare(as, bs)
+}
+
+// comparePicklist orders picklist values as Salesforce does: by their
+// order in the picklist's definition, not alphabetically. Values the
+// definition lacks come after, alphabetically.
+func comparePicklist(rank map[string]int, a, b any) int {
+	as, _ := a.(string)
+	bs, _ := b.(string)
+	ra, oka := rank[as]
+	rb, okb := rank[bs]
+	switch {
+	case oka && okb:
+		return cmp.Compare(ra, rb)
+	case oka != okb:
+		if oka {
+			return -1
+		}
+		return 1
+	}
+	return compareValues(kindText, as, bs)
 }
 
 func number(v any) float64 {

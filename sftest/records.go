@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -149,6 +151,9 @@ func (o *Org) prepare(obj *object, ms []member, mode writeMode, rec *record) (ma
 // checkValue applies the rules Salesforce checks on one field's value.
 // o.mu is held.
 func (o *Org) checkValue(f *describe.Field, v any) *apiError {
+	if err := checkRange(f, v); err != nil {
+		return err
+	}
 	s, isText := v.(string)
 	if v == nil || !isText {
 		return nil
@@ -200,6 +205,30 @@ func (o *Org) checkValue(f *describe.Field, v any) *apiError {
 	return nil
 }
 
+// checkRange rejects a number with more integer digits than its field
+// holds: precision minus scale for double, currency and percent (whose
+// extra decimals convert rounded), digits for int and long.
+func checkRange(f *describe.Field, v any) *apiError {
+	var x float64
+	var digits int
+	switch n := v.(type) {
+	case float64:
+		x, digits = n, f.Precision-f.Scale
+		if f.Precision == 0 {
+			return nil
+		}
+	case int64:
+		x, digits = float64(n), f.Digits
+	default:
+		return nil
+	}
+	if digits <= 0 || math.Abs(x) < math.Pow10(digits) {
+		return nil
+	}
+	return errorf(http.StatusBadRequest, "NUMBER_OUTSIDE_VALID_RANGE", "%s: value outside of valid range on numeric field: %s",
+		f.Label, strconv.FormatFloat(x, 'f', -1, 64)).withFields(f.Name)
+}
+
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
@@ -226,22 +255,34 @@ func normalize(obj *object, vals map[string]any) {
 func (o *Org) checkUnique(obj *object, id string, vals map[string]any) *apiError {
 	for name, v := range vals {
 		f := obj.field(name)
-		s, ok := v.(string)
-		if !ok || !f.Unique {
+		if v == nil || !f.Unique {
 			continue
 		}
 		for _, r := range o.table(obj).recs {
-			other, ok := r.vals[name].(string)
-			if r.deleted || r.id == id || !ok {
-				continue
-			}
-			if strings.EqualFold(other, s) { // unique fields are case-insensitive by default
+			if !r.deleted && r.id != id && sameValue(f, r.vals[name], v) {
 				return errorf(http.StatusBadRequest, "DUPLICATE_VALUE", "duplicate value found: %s duplicates value on record with id: %s",
 					f.Name, r.id).withFields(f.Name)
 			}
 		}
 	}
 	return nil
+}
+
+// sameValue reports whether two stored values of f are one for a unique
+// field: numbers by value, text ignoring case unless the describe says
+// caseSensitive.
+func sameValue(f *describe.Field, a, b any) bool {
+	switch a := a.(type) {
+	case string:
+		bs, ok := b.(string)
+		if f.CaseSensitive {
+			return ok && a == bs
+		}
+		return ok && strings.EqualFold(a, bs)
+	case float64, int64:
+		return a == b
+	}
+	return false
 }
 
 // insert stores a new record of obj with vals, adding the system fields and

@@ -211,6 +211,10 @@ func convert(f *describe.Field, m member) (any, *apiError) {
 		if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
 			return nil, bad()
 		}
+		if f.Precision > 0 { // Salesforce rounds decimals beyond the scale, half up
+			p := math.Pow10(f.Scale)
+			x = math.Round(x*p) / p
+		}
 		return x, nil
 	case "date", "datetime", "time", "base64":
 		s, ok := tok.(string)

@@ -318,10 +318,11 @@ func responseError(op string, resp *http.Response) error {
 	return parseErrorBody(op, resp.StatusCode, body, truncated || err != nil)
 }
 
-// decodeJSON decodes the body of a 2xx response into v and closes it. The
-// body is read whole into a pooled buffer and decoded with json.Unmarshal:
-// cheaper than a json.Decoder, which buffers the value too and grows its
-// buffer as it reads.
+// decodeJSON decodes the body of a 2xx response into v and closes it. A
+// body larger than maxBodyBytes is refused. The body is read whole into a
+// pooled buffer and decoded with json.Unmarshal: cheaper than a
+// json.Decoder, which buffers the value too and grows its buffer as it
+// reads.
 func decodeJSON(ctx context.Context, op string, resp *http.Response, v any) error {
 	return decodeBody(ctx, op, resp, v, false)
 }
@@ -335,7 +336,7 @@ func decodeBody(ctx context.Context, op string, resp *http.Response, v any, empt
 	if n := resp.ContentLength; n > 0 && n < maxPooledBody {
 		buf.Grow(int(n))
 	}
-	_, rerr := buf.ReadFrom(resp.Body)
+	_, rerr := buf.ReadFrom(&limitReader{r: resp.Body, n: maxBodyBytes})
 	body := buf.Bytes()
 	err := rerr
 	if err == nil {
@@ -356,6 +357,8 @@ func decodeBody(ctx context.Context, op string, resp *http.Response, v any, empt
 func unmarshalCause(body []byte, readErr, err error) error {
 	var syntax *json.SyntaxError
 	switch {
+	case errors.Is(readErr, errTooLarge):
+		return readErr
 	case readErr != nil:
 		return fmt.Errorf("%w: %w", io.ErrUnexpectedEOF, readErr)
 	case len(bytes.TrimSpace(body)) == 0:
@@ -395,6 +398,8 @@ func malformed(ctx context.Context, op string, status int, head []byte, err erro
 		msg = "truncated JSON"
 	case errors.As(err, &syntax):
 		msg = "malformed JSON"
+	case errors.Is(err, errTooLarge):
+		msg = "response too large"
 	}
 	return &Error{Op: op, StatusCode: status, Message: msg, Snippet: snippet(head),
 		Err: fmt.Errorf("%w: %w", ErrMalformedResponse, err)}
@@ -414,6 +419,33 @@ func (h *headReader) Read(p []byte) (int, error) {
 	if k := min(n, maxSnippet-len(h.head)); k > 0 {
 		h.head = append(h.head, p[:k]...)
 	}
+	return n, err
+}
+
+// Bounds on the 2xx bodies decoded, far above what Salesforce sends: they
+// only keep a broken or hostile server from taking the heap. Variables for
+// the tests.
+var (
+	maxBodyBytes int64 = 32 << 20  // a record, a save result, collections results
+	maxPageBytes int64 = 256 << 20 // a query page (at most maxPageRecords records)
+)
+
+// errTooLarge stops the decoding of a response larger than Salesforce sends.
+var errTooLarge = errors.New("larger than Salesforce sends")
+
+// limitReader reads at most n bytes of r, then fails with errTooLarge.
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, fmt.Errorf("%w: body over the limit", errTooLarge)
+	}
+	p = p[:min(int64(len(p)), l.n)]
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
 	return n, err
 }
 

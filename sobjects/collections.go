@@ -3,7 +3,10 @@ package sobjects
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -28,18 +31,22 @@ type SaveResult struct {
 	Created bool `json:"created"`
 	// Errors lists the record's errors; their Code is the statusCode of
 	// the result, such as "DUPLICATE_VALUE" or
-	// "ALL_OR_NONE_OPERATION_ROLLED_BACK".
+	// "ALL_OR_NONE_OPERATION_ROLLED_BACK". A result that could not be read
+	// has one error without a Code, and its outcome is unknown.
 	Errors []APIError `json:"errors"`
+
+	err error // why the result could not be read
 }
 
 // Err returns nil for a saved record, else an [*Error] (StatusCode 0)
 // with the record's errors, which [errors.Is] matches against an
-// [ErrorCode].
+// [ErrorCode], or against [ErrMalformedResponse] for a result that could
+// not be read.
 func (r SaveResult) Err() error {
 	if r.Success && len(r.Errors) == 0 {
 		return nil
 	}
-	e := &Error{Op: "save " + r.ID, Errors: r.Errors}
+	e := &Error{Op: "save " + r.ID, Errors: r.Errors, Err: r.err}
 	if r.ID == "" {
 		e.Op = "save"
 	}
@@ -193,15 +200,48 @@ func sendChunk(ctx context.Context, c *Client, op string, cfg *callConfig, n int
 	if err != nil {
 		return nil, err
 	}
-	var res []SaveResult
-	if err := decodeJSON(ctx, op, resp, &res); err != nil {
-		return nil, err
+	defer closeBody(resp.Body)
+	h := newHeadReader(&limitReader{r: resp.Body, n: maxBodyBytes})
+	res, err := decodeResults(h, n)
+	if err != nil {
+		return nil, malformed(ctx, op, resp.StatusCode, h.head, err)
 	}
 	if len(res) != n {
 		return nil, &Error{Op: op, StatusCode: resp.StatusCode, Err: ErrMalformedResponse,
 			Message: fmt.Sprintf("%d results for %d records", len(res), n)}
 	}
 	return res, nil
+}
+
+// decodeResults reads the JSON array of results of n records. An entry that
+// is not a result fails its own record only; more than n entries are
+// refused before they are read.
+func decodeResults(r io.Reader, n int) ([]SaveResult, error) {
+	dec := json.NewDecoder(r)
+	if err := expectDelim(dec, '['); err != nil {
+		return nil, err
+	}
+	res := make([]SaveResult, 0, n)
+	for dec.More() {
+		if len(res) == n {
+			return nil, fmt.Errorf("%w: more than %d results for %d records", errTooLarge, n, n)
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, err
+		}
+		var sr SaveResult
+		err := json.Unmarshal(raw, &sr)
+		if err == nil && string(raw) == "null" {
+			err = errors.New("null")
+		}
+		if err != nil {
+			sr = SaveResult{Errors: []APIError{{Message: "unreadable result; the outcome of this record is unknown"}},
+				err: fmt.Errorf("%w: result %d: %w", ErrMalformedResponse, len(res), err)}
+		}
+		res = append(res, sr)
+	}
+	return res, expectDelim(dec, ']')
 }
 
 // appendTyped appends rec as JSON with its attributes type set to obj (as

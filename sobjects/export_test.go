@@ -3,6 +3,7 @@ package sobjects
 import (
 	"context"
 	"io"
+	"testing"
 	"time"
 )
 
@@ -30,3 +31,11 @@ var Snippet = snippet
 
 // MarshalRecord exposes the write-shape encoder.
 var MarshalRecord = marshalRecord
+
+// SetBodyLimits lowers the bounds on decoded bodies (a record or save
+// results, a query page) until the test ends.
+func SetBodyLimits(t testing.TB, body, page int64) {
+	oldBody, oldPage := maxBodyBytes, maxPageBytes
+	maxBodyBytes, maxPageBytes = body, page
+	t.Cleanup(func() { maxBodyBytes, maxPageBytes = oldBody, oldPage })
+}

@@ -26,7 +26,9 @@ import (
 // The query runs when the loop starts, and each page is fetched when the
 // loop reaches it: breaking out of the loop stops fetching. Memory is bounded
 // by one page: each page is decoded as it streams in, into a buffer reused
-// for the next page. An error is yielded once, last, with a zero T:
+// for the next page, and a page of more than 2,000 records (Salesforce's
+// maximum) or 256 MiB is refused with an [*Error] wrapping
+// [ErrMalformedResponse]. An error is yielded once, last, with a zero T:
 //
 //	for acc, err := range sobjects.Query[sampleorg.Account](ctx, c, soql) {
 //		if err != nil {
@@ -150,7 +152,7 @@ func (p *pager[T]) load(do func([]gen.RequestEditorFn) (*http.Response, error)) 
 	// Zero the records the consumer has seen before reusing their memory:
 	// the decoder would otherwise write through their pointers.
 	clear(p.buf)
-	h := newHeadReader(resp.Body)
+	h := newHeadReader(&limitReader{r: resp.Body, n: maxPageBytes})
 	var pg page
 	if p.buf, pg, err = decodePage(h, p.buf[:0]); err != nil {
 		p.buf = p.buf[:0]
@@ -282,7 +284,9 @@ func decodePage[T any](r io.Reader, buf []T) ([]T, page, error) {
 // maxPageRecords is the largest page Salesforce returns (batchSize 2000).
 const maxPageRecords = 2000
 
-// decodeRecords reads a JSON array (or null) of records into buf.
+// decodeRecords reads a JSON array (or null) of records into buf, and
+// refuses a page of more than maxPageRecords records before decoding the
+// one too many.
 func decodeRecords[T any](dec *json.Decoder, buf []T) ([]T, error) {
 	tok, err := dec.Token()
 	if err != nil || tok == nil {
@@ -292,7 +296,10 @@ func decodeRecords[T any](dec *json.Decoder, buf []T) ([]T, error) {
 		return buf, fmt.Errorf("records: want an array, got %v", tok)
 	}
 	var zero T
-	for dec.More() {
+	for n := 0; dec.More(); n++ {
+		if n == maxPageRecords {
+			return buf, fmt.Errorf("%w: more than %d records in a page", errTooLarge, maxPageRecords)
+		}
 		buf = append(buf, zero)
 		if err := dec.Decode(&buf[len(buf)-1]); err != nil {
 			return buf[:len(buf)-1], err

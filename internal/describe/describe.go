@@ -57,6 +57,7 @@ type Field struct {
 	ExternalID            bool            `json:"externalId"`
 	IDLookup              bool            `json:"idLookup"`
 	Unique                bool            `json:"unique"`
+	CaseSensitive         bool            `json:"caseSensitive"`
 	NameField             bool            `json:"nameField"`
 	Filterable            bool            `json:"filterable"`
 	Sortable              bool            `json:"sortable"`

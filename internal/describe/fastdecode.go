@@ -629,6 +629,8 @@ func (p *parser) field(f *Field) bool {
 			return 1 << 33, p.stringSlice(&f.ReferenceTo)
 		case "picklistValues":
 			return 1 << 34, structSlice(p, &f.PicklistValues, &p.picklist, p.picklistValue)
+		case "caseSensitive":
+			return 1 << 35, p.boolValue(&f.CaseSensitive)
 		}
 		return 0, true
 	})
