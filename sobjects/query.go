@@ -18,7 +18,7 @@ import (
 
 // Query runs a SOQL query and yields its records decoded into T, following
 // nextRecordsUrl page after page with no cap. T is a generated read shape
-// (sampleorg.Account) or any struct with matching JSON tags; parent relationships
+// (sfmodel.Account) or any struct with matching JSON tags; parent relationships
 // (Owner.Name) decode into nested records and child subqueries into
 // *sftype.QueryResult fields, whose further pages [Records] reads.
 // Aggregate queries decode into [AggregateResult].
@@ -28,7 +28,7 @@ import (
 // by one page: each page is decoded as it streams in, into a buffer reused
 // for the next page. An error is yielded once, last, with a zero T:
 //
-//	for acc, err := range sobjects.Query[sampleorg.Account](ctx, c, soql) {
+//	for acc, err := range sobjects.Query[sfmodel.Account](ctx, c, soql) {
 //		if err != nil {
 //			return err
 //		}
