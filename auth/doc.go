@@ -10,9 +10,11 @@
 //
 //	src := auth.RefreshTokenConfig{ClientID: id, ClientSecret: secret, RefreshToken: rt}.TokenSource(ctx)
 //	s := auth.NewSession(src, auth.WithOnRefresh(persist))
-//	client, err := gen.NewClient("https://instance.invalid",
+//	client, err := gen.NewClient("https://instance.invalid/services/data/v67.0",
 //		gen.WithRequestEditorFn(s.RequestEditor),
 //		gen.WithHTTPClient(s.Wrap(http.DefaultClient)))
+//
+// sobjects.New does this wiring for you.
 //
 // The flows are [RefreshTokenConfig], [JWTConfig], [ClientCredentialsConfig]
 // and [StaticToken]; [FromEnv] picks one from the SF_* environment variables.

@@ -3,21 +3,21 @@
 // behaviour of a real org where it matters to application code.
 //
 //	func TestSync(t *testing.T) {
-//		org := sftest.NewOrg(t)                       // on a per-test httpmock transport
-//		ids := sftest.Seed(t, org, sampleorg.AccountCreate{Name: "Acme"})
-//		c := org.Client()                             // a ready *sobjects.Client
+//		org := sftest.NewOrg(t, sftest.WithDescribeDir("schema/describe")) // your describes
+//		ids := sftest.Seed(t, org, sfmodel.AccountCreate{Name: "Acme"})
+//		c := org.Client() // a ready *sobjects.Client
 //
-//		err := mySync(ctx, c)                         // the code under test
+//		err := mySync(ctx, c) // the code under test
 //
-//		acc, _ := sftest.Read[sampleorg.Account](org, ids[0])
+//		acc, _ := sftest.Read[sfmodel.Account](org, ids[0])
 //		…
 //	}
 //
 // # Schema-aware
 //
-// The org loads describe JSON: the sample org by default
-// (package sampleorg/describe, the schema of package sampleorg), or your own
-// with [WithDescribeDir]. Writes are validated as Salesforce validates
+// The org loads describe JSON: your own with [WithDescribeDir], or by
+// default the example org's (package sampleorg/describe, the schema of
+// package sampleorg). Writes are validated as Salesforce validates
 // them: an unknown field is 400 INVALID_FIELD; a field that is not
 // createable (on create) or updateable (on update) INVALID_FIELD_FOR_INSERT_UPDATE;
 // a required field left out or set to null REQUIRED_FIELD_MISSING; a value

@@ -369,7 +369,7 @@ func (o *Org) insertJSON(sobject string, body []byte) (string, error) {
 }
 
 // Seed stores records as test fixtures, as [Org.Insert] does, from
-// generated shapes (sampleorg.AccountCreate, sampleorg.Account, …): T names the
+// generated shapes (sfmodel.AccountCreate, sfmodel.Account, …): T names the
 // sObject. It returns the ids in order and fails tb on any error.
 func Seed[T any](tb testing.TB, o *Org, recs ...T) []string {
 	tb.Helper()
@@ -425,7 +425,7 @@ const apiVersion = sobjects.DefaultAPIVersion
 var ErrNoRecord = errors.New("sftest: no such record")
 
 // Read returns the record with the given id decoded into T, a generated
-// read shape such as sampleorg.Account, as a GET of every field returns it. A
+// read shape such as sfmodel.Account, as a GET of every field returns it. A
 // record that does not exist (or was deleted) is [ErrNoRecord].
 func Read[T any](o *Org, id string) (*T, error) {
 	obj, ok := sftype.ObjectName[T]()

@@ -59,7 +59,7 @@ func (r SaveResult) Err() error {
 }
 
 // Patch is one record of [UpdateMany]: the id of the record and the fields
-// to change, in an update shape such as sampleorg.AccountUpdate.
+// to change, in an update shape such as sfmodel.AccountUpdate.
 type Patch[T any] struct {
 	ID     string
 	Record T

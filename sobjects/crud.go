@@ -88,7 +88,7 @@ type saveResponse struct {
 }
 
 // Create creates a record from rec, a generated create shape such as
-// sampleorg.AccountCreate (T is inferred from it): POST /sobjects/{sObject}. It
+// sfmodel.AccountCreate (T is inferred from it): POST /sobjects/{sObject}. It
 // returns the new record's id.
 func Create[T any](ctx context.Context, c *Client, rec T, opts ...CallOption) (string, error) {
 	obj, op, cfg, err := prepare[T]("create", opts)
@@ -117,7 +117,7 @@ func Create[T any](ctx context.Context, c *Client, rec T, opts ...CallOption) (s
 
 // Update changes the fields that upd sets on the record with the given id:
 // PATCH /sobjects/{sObject}/{id}. upd is a generated update shape such as
-// sampleorg.AccountUpdate; only the fields it sets are sent, and a nillable field
+// sfmodel.AccountUpdate; only the fields it sets are sent, and a nillable field
 // set to null (nullable.NewNullNullable) is cleared.
 func Update[T any](ctx context.Context, c *Client, id string, upd T, opts ...CallOption) error {
 	obj, op, cfg, err := prepare[T]("update", opts)
@@ -189,7 +189,7 @@ func Upsert[T any](ctx context.Context, c *Client, field, value string, rec T, o
 
 // Delete deletes the record of type T with the given id: DELETE
 // /sobjects/{T's sObject}/{id}. T names the sObject only, as in
-// Delete[sampleorg.Account](ctx, c, id).
+// Delete[sfmodel.Account](ctx, c, id).
 func Delete[T any](ctx context.Context, c *Client, id string, opts ...CallOption) error {
 	obj, op, cfg, err := prepare[T]("delete", opts)
 	if err == nil {

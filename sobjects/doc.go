@@ -1,17 +1,18 @@
 // Package sobjects is typed CRUD, SOQL queries and sObject Collections for
-// the Salesforce REST API, over the structs generated from your org (package
-// gen): no maps, no hand-written JSON.
+// the Salesforce REST API, over the structs that typedforce generate writes
+// from your org's describes (package sfmodel below): no maps, no hand-written
+// JSON.
 //
 //	c, err := sobjects.NewFromEnv(ctx) // SF_* variables; or sobjects.New(session)
 //
-//	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Acme"})
-//	acc, err := sobjects.Get[sampleorg.Account](ctx, c, id, sobjects.Fields("Id", "Name"))
-//	err = sobjects.Update(ctx, c, id, sampleorg.AccountUpdate{Phone: nullable.NewNullNullable[string]()}) // clears Phone
-//	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sampleorg.WidgetCCreate{…}) // res.Created
-//	err = sobjects.Delete[sampleorg.Account](ctx, c, id)
+//	id, err := sobjects.Create(ctx, c, sfmodel.AccountCreate{Name: "Acme"})
+//	acc, err := sobjects.Get[sfmodel.Account](ctx, c, id, sobjects.Fields("Id", "Name"))
+//	err = sobjects.Update(ctx, c, id, sfmodel.AccountUpdate{Phone: nullable.NewNullNullable[string]()}) // clears Phone
+//	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sfmodel.WidgetCCreate{…}) // res.Created
+//	err = sobjects.Delete[sfmodel.Account](ctx, c, id)
 //
 //	q, err := sobjects.SOQL("SELECT Id, Name, Owner.Name FROM Account WHERE Name LIKE %s", sobjects.StartsWith(prefix))
-//	for acc, err := range sobjects.Query[sampleorg.Account](ctx, c, q) {
+//	for acc, err := range sobjects.Query[sfmodel.Account](ctx, c, q) {
 //		if err != nil {
 //			return err
 //		}
@@ -69,6 +70,13 @@
 // transient (UNABLE_TO_LOCK_ROW, concurrent request limits, 503), with
 // backoff and Retry-After; 5xx and network errors are retried for
 // idempotent requests only, never for a POST that creates records.
+//
+// # Other paths and middleware
+//
+// [Client.Raw] and [Call] send requests to paths this package does not wrap
+// (Apex REST, other REST resources) through the same session, retries,
+// limits and error parsing. [WithHTTPClient] takes any [auth.Doer], the one
+// place for middleware such as tracing or metrics.
 //
 // # Concurrency
 //

@@ -18,7 +18,7 @@ import (
 
 // Query runs a SOQL query and yields its records decoded into T, following
 // nextRecordsUrl page after page with no cap. T is a generated read shape
-// (sampleorg.Account) or any struct with matching JSON tags; parent relationships
+// (sfmodel.Account) or any struct with matching JSON tags; parent relationships
 // (Owner.Name) decode into nested records and child subqueries into
 // *sftype.QueryResult fields, whose further pages [Records] reads.
 // Aggregate queries decode into [AggregateResult].
@@ -30,7 +30,7 @@ import (
 // maximum) or 256 MiB is refused with an [*Error] wrapping
 // [ErrMalformedResponse]. An error is yielded once, last, with a zero T:
 //
-//	for acc, err := range sobjects.Query[sampleorg.Account](ctx, c, soql) {
+//	for acc, err := range sobjects.Query[sfmodel.Account](ctx, c, soql) {
 //		if err != nil {
 //			return err
 //		}

@@ -116,7 +116,7 @@ func serveFakeOrg(ctx context.Context, ln net.Listener, org *sftest.Org) error {
 	return nil
 }
 
-// seedFakeOrg adds sample records of the bundled org.
+// seedFakeOrg adds sample records of the example org (package sampleorg).
 func seedFakeOrg(org *sftest.Org) error {
 	accounts := []map[string]any{
 		{"Name": "Acme Rockets", "Industry": "Energy", "NumberOfEmployees": 120, "BillingCity": "San Francisco"},

@@ -11,10 +11,15 @@
 //
 // generate reads a folder of sObject describe JSON (one file per object, as
 // GET /services/data/vXX.X/sobjects/{Name}/describe returns it) and writes
-// an OpenAPI 3.0 document and the Go package oapi-codegen produces from it.
-// In a module of your own, one line does it:
+// an OpenAPI 3.0 document and the Go package oapi-codegen produces from it,
+// with its subpackages picklists, fields and internal/picklisttypes. In a
+// module of your own, install it with
 //
-//	//go:generate go run github.com/typedforce/typedforce/cmd/typedforce generate -describe schema -out sfmodel
+//	go get -tool github.com/typedforce/typedforce/cmd/typedforce
+//
+// and one line does it:
+//
+//	//go:generate go tool typedforce generate -describe schema/describe -out sfmodel
 package main
 
 import (

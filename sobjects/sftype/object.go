@@ -13,7 +13,7 @@ const ObjectTag = "sobject"
 var objectNames sync.Map // reflect.Type -> string
 
 // ObjectName returns the API name of the sObject that T (a generated shape
-// such as sampleorg.Account or sampleorg.AccountUpdate, or a pointer to one) describes,
+// such as sfmodel.Account or sfmodel.AccountUpdate, or a pointer to one) describes,
 // and false when T carries no sobject tag.
 func ObjectName[T any]() (string, bool) {
 	return ObjectNameOf(reflect.TypeFor[T]())
