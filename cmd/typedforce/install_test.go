@@ -23,11 +23,11 @@ out: sfmodel
 openapi: schema/sobjects.yaml
 include: [Account, Contact, User]
 `
-	installGenerate = `package main
-
-//go:generate go tool typedforce describe -config typedforce.yaml -prune
-//go:generate go tool typedforce generate -config typedforce.yaml
-`
+	// The directives are assembled so that this file holds no line that
+	// go generate would run in this repository.
+	installGenerate = "package main\n\n" +
+		"//" + "go:generate go tool typedforce describe -config typedforce.yaml -prune\n" +
+		"//" + "go:generate go tool typedforce generate -config typedforce.yaml\n"
 	installMain = `// Command app creates an Account in the org of the SF_* variables and
 // reads it back, with the types generated into sfmodel.
 package main
