@@ -123,6 +123,9 @@ func (c RefreshTokenConfig) TokenSource(ctx context.Context) oauth2.TokenSource 
 	return newSource(ctx, func(ctx context.Context) (*oauth2.Token, error) {
 		mu.Lock()
 		defer mu.Unlock()
+		if rt := storedRefreshToken(ctx); rt != "" {
+			refresh = rt // the latest of the fleet, from a TokenStore
+		}
 		// A token without an access token makes x/oauth2 refresh at once.
 		tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: refresh}).Token()
 		if err != nil {

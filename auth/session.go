@@ -111,6 +111,10 @@ type Session struct {
 	flight   *flight // the refresh in progress; non-nil only while cur is nil
 	failed   error   // terminal failure: fail fast until SetTokenSource
 	rejected string  // Authorization value of the last token Salesforce rejected
+	store    TokenStore
+	sgen     uint64 // store generation of the last token (0: none or unknown)
+	srt      string // refresh token of the last token, with a store
+	ownRT    bool   // with a store: new credentials, mint with the source's own refresh token
 
 	log       *slog.Logger
 	onRefresh func(context.Context, *oauth2.Token) error
@@ -126,6 +130,7 @@ type Session struct {
 type current struct {
 	tok     *oauth2.Token
 	gen     uint64
+	sgen    uint64   // generation in the token store; 0 when unknown
 	auth    string   // the Authorization header value
 	base    *url.URL // scheme and host of instance_url; nil when none
 	staleAt time.Time
@@ -168,6 +173,7 @@ func (s *Session) SetTokenSource(src oauth2.TokenSource) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.src, s.failed, s.rejected = src, nil, ""
+	s.srt, s.ownRT = "", true
 	s.epoch++
 	s.cur.Store(nil)
 	if src == nil {
@@ -254,15 +260,11 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 	defer cancel()
 	for {
 		s.mu.Lock()
-		src, epoch, rejected := s.src, s.epoch, s.rejected
+		r := renewal{src: s.src, rejected: s.rejected, base: s.sgen, rt: s.srt, own: s.ownRT}
+		epoch := s.epoch
 		s.mu.Unlock()
 
-		c, err := s.mint(ctx, src, rejected)
-		if err == nil && s.onRefresh != nil {
-			if herr := s.onRefresh(ctx, c.tok); herr != nil {
-				err = &Error{Op: "hook", Err: herr}
-			}
-		}
+		c, err := s.obtain(ctx, r)
 
 		s.mu.Lock()
 		if s.epoch != epoch && ctx.Err() == nil {
@@ -275,6 +277,10 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 		if err == nil {
 			s.gen++
 			c.gen = s.gen
+			s.sgen, s.ownRT = c.sgen, false
+			if s.store != nil && c.tok.RefreshToken != "" {
+				s.srt = c.tok.RefreshToken
+			}
 			s.cur.Store(c)
 		} else {
 			c = nil // a token the hook refused is not handed out
