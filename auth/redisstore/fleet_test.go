@@ -130,7 +130,8 @@ func startFleet(t *testing.T, o *org, n, callers int, store bool) *fleet {
 	for i := range n {
 		id := "w" + strconv.Itoa(i)
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), workerEnv+"="+id, "FLEET_CALLERS="+strconv.Itoa(callers),
+		// GORACE: a race-enabled worker would sleep a second on exit.
+		cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0", workerEnv+"="+id, "FLEET_CALLERS="+strconv.Itoa(callers),
 			"FLEET_ORG="+o.srv.URL, "FLEET_REDIS="+server.Addr, "FLEET_CREDENTIAL="+cred,
 			"FLEET_STORE="+map[bool]string{true: "1", false: "0"}[store])
 		cmd.Stderr = captureWriter{}
@@ -211,6 +212,10 @@ func (f *fleet) stop() {
 	for _, p := range f.procs {
 		if !p.dead {
 			p.in.Close()
+		}
+	}
+	for _, p := range f.procs {
+		if !p.dead {
 			_ = p.cmd.Wait()
 			p.dead = true
 		}

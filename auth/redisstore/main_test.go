@@ -84,6 +84,30 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+func capturedLen() int {
+	capture.mu.Lock()
+	defer capture.mu.Unlock()
+	return capture.buf.Len()
+}
+
+func capturedSince(n int) string {
+	capture.mu.Lock()
+	defer capture.mu.Unlock()
+	return capture.buf.String()[n:]
+}
+
+// startServer starts a redis-server for one test.
+func startServer(t *testing.T) *redistest.Server {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv, err := redistest.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	return srv
+}
+
 // client returns a client of addr with the short timeouts the package
 // recommends.
 func client(addr string) *redis.Client {

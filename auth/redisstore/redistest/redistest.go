@@ -28,8 +28,8 @@ type Server struct {
 	// Addr is host:port of the server, on 127.0.0.1.
 	Addr string
 
-	bin string
-	mu  sync.Mutex
+	bin    string
+	mu     sync.Mutex
 	cmd    *exec.Cmd
 	exited chan struct{} // closed once cmd exited
 }
