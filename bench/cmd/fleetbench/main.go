@@ -10,15 +10,19 @@
 //   - fleet_token_calls_per_expiry: token requests per expiry of a fleet
 //     of -procs x -callers concurrent callers with the store (the most of
 //     -expiries expiries);
+//
 //   - fleet_failed_calls_revoking: failed calls in those expiries;
+//
 //   - fleet_nostore_token_calls_per_expiry, fleet_nostore_failed_calls_revoking:
 //     the same fleet without the store;
+//
 //   - fleet_takeover_seconds: from killing the lease holder mid-refresh
 //     (SIGKILL) until every other process has its calls answered;
+//
 //   - fleet_steady_ratio_store_vs_nostore: requests/s of a session with the
 //     store against one without, interleaved in one process.
 //
-//	go run ./cmd/fleetbench [-procs 8] [-callers 250] [-expiries 5] [-lease 2s]
+//     go run ./cmd/fleetbench [-procs 8] [-callers 250] [-expiries 5] [-lease 2s]
 package main
 
 import (
