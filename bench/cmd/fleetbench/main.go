@@ -5,24 +5,15 @@
 // redis-server started for the run, and the same fleet without the store.
 //
 // It prints one `figure: name = value` line per figure and `#` lines with
-// the details:
+// the details: fleet_token_calls_per_expiry and fleet_failed_calls_revoking
+// for -procs x -callers concurrent callers with the store (the first tokens,
+// then -expiries expiries), the same as fleet_nostore_* without the store,
+// fleet_takeover_seconds from the SIGKILL of the lease holder mid-refresh
+// until every other process has its calls answered, and
+// fleet_steady_ratio_store_vs_nostore, the requests/s of a session with the
+// store over one without, interleaved in one process.
 //
-//   - fleet_token_calls_per_expiry: token requests per expiry of a fleet
-//     of -procs x -callers concurrent callers with the store (the most of
-//     -expiries expiries);
-//
-//   - fleet_failed_calls_revoking: failed calls in those expiries;
-//
-//   - fleet_nostore_token_calls_per_expiry, fleet_nostore_failed_calls_revoking:
-//     the same fleet without the store;
-//
-//   - fleet_takeover_seconds: from killing the lease holder mid-refresh
-//     (SIGKILL) until every other process has its calls answered;
-//
-//   - fleet_steady_ratio_store_vs_nostore: requests/s of a session with the
-//     store against one without, interleaved in one process.
-//
-//     go run ./cmd/fleetbench [-procs 8] [-callers 250] [-expiries 5] [-lease 2s]
+//	go run ./cmd/fleetbench [-procs 8] [-callers 250] [-expiries 5] [-lease 2s]
 package main
 
 import (
