@@ -89,7 +89,9 @@ func (s *source) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 //
 // When the app rotates refresh tokens, each response carries a new refresh
 // token; the source keeps it and sends it next time, and the token it
-// returns carries it (hand it to storage with [WithOnRefresh]).
+// returns carries it (hand it to storage with [WithOnRefresh]). A session
+// with a [TokenStore] makes it spend the fleet's latest refresh token,
+// stored with the current token, instead of its own copy.
 type RefreshTokenConfig struct {
 	// LoginURL is the login or My Domain URL that issued the refresh token
 	// (default [DefaultLoginURL]).

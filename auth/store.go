@@ -37,6 +37,9 @@ type TokenStore interface {
 	// generation, or 0 when a newer token was stored meanwhile (nothing is
 	// written then).
 	Publish(ctx context.Context, l *Lease, tok *oauth2.Token) (gen uint64, err error)
+	// Renew extends l by its full duration while l still holds the
+	// lease, and reports whether it does.
+	Renew(ctx context.Context, l *Lease) (held bool, err error)
 	// Release ends l without publishing, if l still holds the lease.
 	Release(ctx context.Context, l *Lease) error
 	// Wait returns once the stored generation differs from gen or no lease
@@ -45,16 +48,17 @@ type TokenStore interface {
 }
 
 // Lease is the right to refresh the stored token, granted by
-// [TokenStore.Acquire]. It ends by itself at Expires; the session stops
-// minting by then, so that a holder that is slow or dies frees the fleet.
+// [TokenStore.Acquire]. It ends by itself at Expires unless renewed: the
+// session renews it while it mints, so only a holder that dies (or loses
+// the store for the whole lease) lets another process take over.
 type Lease struct {
 	// ID names the holder to the store; it is no secret.
 	ID string
 	// Fence is the generation stored when the lease was granted: the
 	// fencing token that [TokenStore.Publish] checks.
 	Fence uint64
-	// Expires is when the lease ends, by the clock of its holder.
-	Expires time.Time
+	// TTL is how long the lease lasts from its grant or renewal.
+	TTL time.Duration
 }
 
 // WithTokenStore makes the session share its token with the sessions of
@@ -212,12 +216,15 @@ func (s *Session) adopt(tok *oauth2.Token, gen uint64, r renewal) *current {
 	return c
 }
 
-// lead refreshes as the holder of l: it mints before l expires, spending
-// r.rt, runs the hook and publishes.
+// lead refreshes as the holder of l: it mints, spending r.rt, while it
+// keeps l renewed, runs the hook and publishes.
 func (s *Session) lead(ctx context.Context, r renewal, l *Lease) (*current, error) {
-	mctx, cancel := context.WithDeadline(ctx, l.Expires)
-	defer cancel()
+	mctx, cancel := context.WithCancel(ctx)
+	kept := make(chan struct{})
+	go s.keep(mctx, cancel, l, kept)
 	c, err := s.mintAndHook(ctx, spending(mctx, r, r.rt), r.src, r.rejected)
+	cancel()
+	<-kept
 	if err != nil {
 		_ = s.store.Release(ctx, l) // if ctx ended, the lease expires by itself
 		return nil, err
@@ -234,4 +241,33 @@ func (s *Session) lead(ctx context.Context, r renewal, l *Lease) (*current, erro
 		c.sgen = gen
 	}
 	return c, nil
+}
+
+// keep renews l every third of its TTL until ctx ends. When the lease is
+// lost (renewals failed for a whole TTL, or another holder has it), it
+// cancels the mint: another process may be refreshing.
+func (s *Session) keep(ctx context.Context, cancel context.CancelFunc, l *Lease, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(max(l.TTL/3, time.Millisecond))
+	defer t.Stop()
+	renewed := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		held, err := s.store.Renew(ctx, l)
+		switch {
+		case err == nil && held:
+			renewed = time.Now()
+			continue
+		case err == nil || time.Since(renewed) >= l.TTL:
+			if ctx.Err() == nil {
+				s.log.LogAttrs(ctx, slog.LevelWarn, "auth: lost the refresh lease; stopping this refresh")
+				cancel()
+			}
+			return
+		}
+	}
 }

@@ -68,8 +68,8 @@ type Config struct {
 	// client id, username and login URL. It is hashed into the key names,
 	// so it never appears in Redis. Required; never put a secret in it.
 	Credential string
-	// Lease is how long a process may refresh before another takes over
-	// (default 10s). It bounds the refresh of the holder and the time the
+	// Lease is how long the refresh lease lasts without renewal (default
+	// 10s). The holder renews it while it refreshes; it bounds the time the
 	// fleet waits for a holder that died.
 	Lease time.Duration
 	// TTL is how long the stored token (with its rotated refresh token)
@@ -182,7 +182,7 @@ return false`)
 func (s *Store) Acquire(ctx context.Context) (*auth.Lease, error) {
 	var id [16]byte
 	_, _ = rand.Read(id[:])
-	l := &auth.Lease{ID: hex.EncodeToString(id[:]), Expires: time.Now().Add(s.leaseTTL)}
+	l := &auth.Lease{ID: hex.EncodeToString(id[:]), TTL: s.leaseTTL}
 	fence, err := acquire.Run(ctx, s.rdb, []string{s.tokenKey, s.leaseKey}, l.ID, s.leaseTTL.Milliseconds()).Text()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
@@ -232,6 +232,22 @@ func (s *Store) Publish(ctx context.Context, l *auth.Lease, tok *oauth2.Token) (
 		return 0, nil
 	}
 	return gen, nil
+}
+
+var renew = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+	return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`)
+
+// Renew extends l by the configured Lease duration if it still holds the
+// lease.
+func (s *Store) Renew(ctx context.Context, l *auth.Lease) (bool, error) {
+	n, err := renew.Run(ctx, s.rdb, []string{s.leaseKey}, l.ID, s.leaseTTL.Milliseconds()).Int()
+	if err != nil {
+		return false, storeError("renewing the lease", err)
+	}
+	return n == 1, nil
 }
 
 var release = redis.NewScript(`
