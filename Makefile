@@ -2,7 +2,7 @@
 # make test runs everything CI runs.
 GO ?= go
 
-.PHONY: all test vet generate drift race demo bench fmt
+.PHONY: all test vet generate drift race demo bench fmt redis-server
 
 all: test
 
@@ -23,8 +23,17 @@ drift: generate
 	@untracked=$$(git ls-files --others --exclude-standard -- openapi gen sampleorg); \
 	  if [ -n "$$untracked" ]; then echo "generated files not committed: $$untracked" >&2; exit 1; fi
 
-race:
+race: redis-server
 	$(GO) test -race -count=1 ./...
+
+## redis-server: the tests of auth/redisstore start their own redis-server;
+## install the Debian package when it is missing (as root, else with sudo).
+redis-server:
+	@command -v redis-server >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; } || \
+	  { echo "redis-server is missing and could not be installed: apt-get install redis-server" >&2; exit 1; }
+	@command -v redis-server >/dev/null
 
 demo:
 	$(GO) run ./examples/quickstart

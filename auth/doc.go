@@ -22,6 +22,12 @@
 // Expiry and live until Salesforce rejects them (or until
 // [WithMaxSessionAge]); [InstanceURL] and [IssuedAt] read the rest.
 //
+// # Fleets
+//
+// Sessions in many processes that use the same credentials refresh once
+// per expiry between them with [WithTokenStore]; package
+// github.com/typedforce/typedforce/auth/redisstore is the store on Redis.
+//
 // # Concurrency
 //
 // A Session and the Doer returned by [Session.Wrap] are safe for concurrent

@@ -59,8 +59,8 @@ func (c ErrorCode) Error() string { return string(c) }
 
 // Error is the error type of this package. It describes a failure at the
 // token endpoint (Op "token"), in the OnRefresh hook ("hook"), of an API
-// request ("request"), of a configuration ("config"), or a caller that
-// stopped waiting for a refresh ("wait").
+// request ("request"), of a configuration ("config"), of a [TokenStore]
+// ("store"), or a caller that stopped waiting for a refresh ("wait").
 //
 // Error never holds a token or a secret in its fields or its message.
 // Use [errors.As] to read the details and [errors.Is] with the sentinels of
@@ -70,7 +70,7 @@ func (c ErrorCode) Error() string { return string(c) }
 // token-endpoint response.
 type Error struct {
 	// Op is where the failure happened: "token", "hook", "request",
-	// "config" or "wait".
+	// "config", "store" or "wait".
 	Op string
 	// StatusCode is the HTTP status of the token endpoint or of the API
 	// response, or 0 when no response was received.

@@ -96,7 +96,9 @@ func (s *source) TokenContext(ctx context.Context) (*oauth2.Token, error) {
 //
 // When the app rotates refresh tokens, each response carries a new refresh
 // token; the source keeps it and sends it next time, and the token it
-// returns carries it (hand it to storage with [WithOnRefresh]).
+// returns carries it (hand it to storage with [WithOnRefresh]). A session
+// with a [TokenStore] makes it spend the fleet's latest refresh token,
+// stored with the current token, instead of its own copy.
 type RefreshTokenConfig struct {
 	// LoginURL is the login or My Domain URL that issued the refresh token
 	// (default [DefaultLoginURL]).
@@ -130,6 +132,9 @@ func (c RefreshTokenConfig) TokenSource(ctx context.Context) oauth2.TokenSource 
 	return newSource(ctx, func(ctx context.Context) (*oauth2.Token, error) {
 		mu.Lock()
 		defer mu.Unlock()
+		if rt := storedRefreshToken(ctx); rt != "" {
+			refresh = rt // the latest of the fleet, from a TokenStore
+		}
 		// A token without an access token makes x/oauth2 refresh at once.
 		tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: refresh}).Token()
 		if err != nil {

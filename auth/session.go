@@ -112,6 +112,10 @@ type Session struct {
 	flight   *flight // the refresh in progress; non-nil only while cur is nil
 	failed   error   // terminal failure: fail fast until SetTokenSource
 	rejected string  // Authorization value of the last token Salesforce rejected
+	store    TokenStore
+	sgen     uint64 // store generation of the last token (0: none or unknown)
+	srt      string // refresh token of the last token, with a store
+	ownRT    bool   // with a store: new credentials, mint with the source's own refresh token
 
 	log       *slog.Logger
 	onRefresh func(context.Context, *oauth2.Token) error
@@ -127,6 +131,7 @@ type Session struct {
 type current struct {
 	tok     *oauth2.Token
 	gen     uint64
+	sgen    uint64   // generation in the token store; 0 when unknown
 	auth    string   // the Authorization header value
 	base    *url.URL // scheme and host of instance_url; nil when none
 	staleAt time.Time
@@ -173,6 +178,7 @@ func (s *Session) SetTokenSource(src oauth2.TokenSource) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.src, s.failed, s.rejected = src, nil, ""
+	s.srt, s.ownRT = "", true
 	s.epoch++
 	s.cur.Store(nil)
 	if src == nil {
@@ -260,13 +266,14 @@ func (s *Session) stale(c *current) bool {
 func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 	for {
 		s.mu.Lock()
-		src, epoch, rejected, failed := s.src, s.epoch, s.rejected, s.failed
+		r := renewal{src: s.src, epoch: s.epoch, rejected: s.rejected, base: s.sgen, rt: s.srt, own: s.ownRT}
+		epoch, failed := s.epoch, s.failed
 		s.mu.Unlock()
 
 		var c *current
 		err := failed // SetTokenSource(nil)
 		if err == nil {
-			c, err = s.attempt(ctx, src, epoch, rejected)
+			c, err = s.attempt(ctx, r)
 		}
 
 		s.mu.Lock()
@@ -279,6 +286,10 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 		if err == nil {
 			s.gen++
 			c.gen = s.gen
+			s.sgen, s.ownRT = c.sgen, false
+			if s.store != nil && c.tok.RefreshToken != "" {
+				s.srt = c.tok.RefreshToken
+			}
 			s.cur.Store(c)
 		} else if tokenError(err).terminal() {
 			s.failed = err
@@ -300,26 +311,12 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 	}
 }
 
-// attempt mints a token with src and hands it to the hook, within the
-// refresh timeout. The hook does not see a token of credentials that were
-// replaced meanwhile (epoch); a token it refuses is not returned.
-func (s *Session) attempt(ctx context.Context, src oauth2.TokenSource, epoch uint64, rejected string) (*current, error) {
+// attempt gets a token for r (see obtain) within the refresh timeout, so
+// that each set of credentials has a timeout of its own.
+func (s *Session) attempt(ctx context.Context, r renewal) (*current, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	c, err := s.mint(ctx, src, rejected)
-	if err != nil || s.onRefresh == nil {
-		return c, err
-	}
-	s.mu.Lock()
-	replaced := s.epoch != epoch
-	s.mu.Unlock()
-	if replaced {
-		return nil, nil // dropped by refresh
-	}
-	if herr := s.onRefresh(ctx, c.tok); herr != nil {
-		return nil, &Error{Op: "hook", Err: herr}
-	}
-	return c, nil
+	return s.obtain(ctx, r)
 }
 
 // mint calls src, retrying transient failures with backoff, and checks the

@@ -87,6 +87,8 @@ type Org struct {
 	rotated map[string]bool // rotated-out refresh tokens (Revoking)
 	latency time.Duration   // upper bound of the random wait before each answer
 	onPatch func([]byte)    // sees each PATCH body
+	hold    chan string     // when set, the next token request reports its X-Worker header here
+	release chan struct{}   // and waits for this, or for its client to go away
 
 	pagesMu sync.Mutex
 	pages   map[int][]byte // records arrays by length
@@ -149,6 +151,17 @@ func (o *Org) OnPatch(f func(body []byte)) {
 	o.mu.Lock()
 	o.onPatch = f
 	o.mu.Unlock()
+}
+
+// HoldNextToken makes the next token request send its X-Worker header to
+// worker and wait until release is closed. If its client goes away
+// meanwhile (a process killed mid-refresh), the request is dropped
+// unprocessed: the refresh token is not spent.
+func (o *Org) HoldNextToken() (worker <-chan string, release chan<- struct{}) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.hold, o.release = make(chan string, 1), make(chan struct{})
+	return o.hold, o.release
 }
 
 // Counts are the org's counters at one moment.
@@ -218,6 +231,18 @@ func (o *Org) token(w http.ResponseWriter, r *http.Request) {
 	if f.Get("client_id") != ClientID {
 		o.tokenError(w, "invalid_client_id", "client identifier invalid")
 		return
+	}
+	o.mu.Lock()
+	hold, release := o.hold, o.release
+	o.hold, o.release = nil, nil
+	o.mu.Unlock()
+	if hold != nil {
+		hold <- r.Header.Get("X-Worker")
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
