@@ -148,7 +148,7 @@ func TestReadShapeReencodesForSalesforce(t *testing.T) {
 
 func TestUpdateShapeSendsOnlyWhatIsSet(t *testing.T) {
 	upd := sampleorg.WidgetCUpdate{
-		Is_Active__c:     ptr(false), // not nillable: a plain optional pointer
+		Is_Active__c:     new(false), // not nillable: a plain optional pointer
 		NotesC:           nullable.NewNullNullable[string](),
 		DueDateC:         nullable.NewNullableWithValue(sftype.Date{Year: 2025, Month: time.July, Day: 4}),
 		PriceC:           nullable.NewNullableWithValue(0.0), // a zero that must be sent

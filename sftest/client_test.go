@@ -34,7 +34,7 @@ func TestTypedClient(t *testing.T) {
 	org := sftest.NewOrg(t)
 	c := org.Client()
 
-	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Acme", Phone: ptr("+1 415 555 0100"), Industry: ptr(picklists.AccountIndustryValueEnergy)})
+	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Acme", Phone: new("+1 415 555 0100"), Industry: new(picklists.AccountIndustryValueEnergy)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,21 +52,21 @@ func TestTypedClient(t *testing.T) {
 		t.Errorf("Phone %q after clearing", *acc.Phone)
 	}
 
-	_, err = sobjects.Create(ctx, c, sampleorg.ContactCreate{FirstName: ptr("No last name")})
+	_, err = sobjects.Create(ctx, c, sampleorg.ContactCreate{FirstName: new("No last name")})
 	if !errors.Is(err, sobjects.ErrRequiredFieldMissing) {
 		t.Errorf("create without LastName: %v", err)
 	}
-	err = sobjects.Update(ctx, c, id, sampleorg.AccountUpdate{Name: ptr("")})
+	err = sobjects.Update(ctx, c, id, sampleorg.AccountUpdate{Name: new("")})
 	var se *sobjects.Error
 	if !errors.As(err, &se) || se.StatusCode != 400 || se.Code != "REQUIRED_FIELD_MISSING" || se.Fields[0] != "Name" {
 		t.Errorf("clearing Name: %v", err)
 	}
 
-	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sampleorg.WidgetCCreate{Name: ptr("Sprocket")})
+	res, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sampleorg.WidgetCCreate{Name: new("Sprocket")})
 	if err != nil || !res.Created {
 		t.Fatalf("upsert: %+v %v", res, err)
 	}
-	res2, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sampleorg.WidgetCCreate{StatusC: ptr(picklists.WidgetCStatusCValueActive)})
+	res2, err := sobjects.Upsert(ctx, c, "External_Id__c", "W-1", sampleorg.WidgetCCreate{StatusC: new(picklists.WidgetCStatusCValueActive)})
 	if err != nil || res2.Created || res2.ID != res.ID {
 		t.Fatalf("second upsert: %+v %v", res2, err)
 	}
@@ -113,7 +113,7 @@ func TestTypedClient(t *testing.T) {
 	if rs, err := sobjects.DeleteMany(ctx, c, ids); err != nil || !rs[0].Success || !rs[1].Success {
 		t.Fatalf("delete many: %+v %v", rs, err)
 	}
-	ws := []sampleorg.WidgetCCreate{{ExternalIdC: ptr("W-1")}, {ExternalIdC: ptr("W-3")}}
+	ws := []sampleorg.WidgetCCreate{{ExternalIdC: new("W-1")}, {ExternalIdC: new("W-3")}}
 	if rs, err := sobjects.UpsertMany(ctx, c, "External_Id__c", ws); err != nil || rs[0].Created || !rs[1].Created {
 		t.Fatalf("upsert many: %+v %v", rs, err)
 	}

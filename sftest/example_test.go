@@ -23,14 +23,14 @@ func ExampleNew() {
 	}
 	c := org.Client()
 
-	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Acme", Phone: ptr("+1 415 555 0100")})
+	id, err := sobjects.Create(ctx, c, sampleorg.AccountCreate{Name: "Acme", Phone: new("+1 415 555 0100")})
 	fmt.Println(id, err)
 
 	err = sobjects.Update(ctx, c, id, sampleorg.AccountUpdate{Phone: nullable.NewNullNullable[string]()})
 	acc, _ := sftest.Read[sampleorg.Account](org, id)
 	fmt.Println(*acc.Name, acc.Phone == nil, err)
 
-	_, err = sobjects.Create(ctx, c, sampleorg.ContactCreate{FirstName: ptr("Ada")})
+	_, err = sobjects.Create(ctx, c, sampleorg.ContactCreate{FirstName: new("Ada")})
 	fmt.Println(err)
 	// Output:
 	// 001xx0000000001AAA <nil>

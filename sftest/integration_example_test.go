@@ -41,8 +41,8 @@ func TestCloseStaleCases(t *testing.T) {
 	c := org.Client()
 	acct := sftest.Seed(t, org, sampleorg.AccountCreate{Name: "Acme"})[0]
 	cases := sftest.Seed(t, org,
-		sampleorg.CaseCreate{AccountId: &acct, Subject: ptr("Broken widget")},
-		sampleorg.CaseCreate{AccountId: &acct, Subject: ptr("Done"), Status: ptr(picklists.CaseStatusValueClosed)},
+		sampleorg.CaseCreate{AccountId: &acct, Subject: new("Broken widget")},
+		sampleorg.CaseCreate{AccountId: &acct, Subject: new("Done"), Status: new(picklists.CaseStatusValueClosed)},
 	)
 
 	n, err := closeStaleCases(ctx, c, acct)
@@ -54,7 +54,7 @@ func TestCloseStaleCases(t *testing.T) {
 	}
 
 	// The session expires: the code survives it with exactly one refresh.
-	sftest.Seed(t, org, sampleorg.CaseCreate{AccountId: &acct, Subject: ptr("Another")})
+	sftest.Seed(t, org, sampleorg.CaseCreate{AccountId: &acct, Subject: new("Another")})
 	org.ExpireSession()
 	if n, err := closeStaleCases(ctx, c, acct); err != nil || n != 1 {
 		t.Fatalf("after expiry: closed %d cases: %v", n, err)

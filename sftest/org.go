@@ -425,20 +425,22 @@ const apiVersion = sobjects.DefaultAPIVersion
 var ErrNoRecord = errors.New("sftest: no such record")
 
 // Read returns the record with the given id decoded into T, a generated
-// read shape such as sfmodel.Account, as a GET of every field returns it. A
-// record that does not exist (or was deleted) is [ErrNoRecord].
-func Read[T any](o *Org, id string) (*T, error) {
+// read shape such as sfmodel.Account, as a GET of every field returns it
+// (a value, as sobjects.Get returns it). A record that does not exist (or
+// was deleted) is [ErrNoRecord], with the zero T.
+func Read[T any](o *Org, id string) (T, error) {
+	var v T
 	obj, ok := sftype.ObjectName[T]()
 	if !ok {
-		return nil, fmt.Errorf("sftest: Read: %T names no sObject (want a generated shape)", *new(T))
+		return v, fmt.Errorf("sftest: Read: %T names no sObject (want a generated shape)", v)
 	}
 	b, ok := o.recordJSON(obj, id)
 	if !ok {
-		return nil, fmt.Errorf("%w: %s %s", ErrNoRecord, obj, id)
+		return v, fmt.Errorf("%w: %s %s", ErrNoRecord, obj, id)
 	}
-	v := new(T)
-	if err := json.Unmarshal(b, v); err != nil {
-		return nil, fmt.Errorf("sftest: Read %s %s: %w", obj, id, err)
+	if err := json.Unmarshal(b, &v); err != nil {
+		var zero T
+		return zero, fmt.Errorf("sftest: Read %s %s: %w", obj, id, err)
 	}
 	return v, nil
 }

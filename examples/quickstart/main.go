@@ -138,8 +138,8 @@ func (d *demo) crud(ctx context.Context) error {
 	}
 	id, err := sobjects.Create(ctx, d.c, sampleorg.AccountCreate{
 		Name:     "Acme Rockets",
-		Phone:    ptr("+1 415 555 0100"),
-		Industry: ptr(picklists.AccountIndustryValueEnergy),
+		Phone:    new("+1 415 555 0100"),
+		Industry: new(picklists.AccountIndustryValueEnergy),
 	})
 	if err != nil {
 		return err
@@ -161,7 +161,7 @@ func (d *demo) crud(ctx context.Context) error {
 
 	if d.org != nil { // Widget__c is the example org's custom object
 		for _, status := range []sampleorg.WidgetCStatusCValue{picklists.WidgetCStatusCValueDraft, picklists.WidgetCStatusCValueActive} {
-			res, err := sobjects.Upsert(ctx, d.c, "External_Id__c", "W-1001", sampleorg.WidgetCCreate{Name: ptr("Sprocket"), StatusC: &status})
+			res, err := sobjects.Upsert(ctx, d.c, "External_Id__c", "W-1001", sampleorg.WidgetCCreate{Name: new("Sprocket"), StatusC: &status})
 			if err != nil {
 				return err
 			}
@@ -178,7 +178,7 @@ func (d *demo) crud(ctx context.Context) error {
 	}
 	d.printf("   delete  Account %s; a get now: %d %s\n", id, se.StatusCode, se.Code)
 
-	_, err = sobjects.Create(ctx, d.c, sampleorg.ContactCreate{FirstName: ptr("Ada")})
+	_, err = sobjects.Create(ctx, d.c, sampleorg.ContactCreate{FirstName: new("Ada")})
 	if errors.As(err, &se) {
 		d.printf("   a contact without LastName: %d %s %v\n", se.StatusCode, se.Code, se.Fields)
 	}
@@ -197,7 +197,7 @@ func (d *demo) query(ctx context.Context) error {
 		}
 		contacts := make([]sampleorg.ContactCreate, 450)
 		for i := range contacts {
-			contacts[i] = sampleorg.ContactCreate{FirstName: ptr("Demo"), LastName: fmt.Sprintf("Contact %03d", i+1), AccountId: &accountID}
+			contacts[i] = sampleorg.ContactCreate{FirstName: new("Demo"), LastName: fmt.Sprintf("Contact %03d", i+1), AccountId: &accountID}
 		}
 		results, err := sobjects.CreateMany(ctx, d.c, contacts)
 		if err != nil {

@@ -19,16 +19,16 @@ func TestAddressDecode(t *testing.T) {
 			"latitude":37.79378,"longitude":-122.39492,"postalCode":"94105","state":"California","stateCode":"CA",
 			"street":"415 Mission Street\nFloor 3"}`,
 		want: &Address{
-			City: ptr("San Francisco"), Country: ptr("United States"), CountryCode: ptr("US"),
-			GeocodeAccuracy: ptr("Address"), Latitude: ptr(37.79378), Longitude: ptr(-122.39492),
-			PostalCode: ptr("94105"), State: ptr("California"), StateCode: ptr("CA"),
-			Street: ptr("415 Mission Street\nFloor 3"),
+			City: new("San Francisco"), Country: new("United States"), CountryCode: new("US"),
+			GeocodeAccuracy: new("Address"), Latitude: new(37.79378), Longitude: new(-122.39492),
+			PostalCode: new("94105"), State: new("California"), StateCode: new("CA"),
+			Street: new("415 Mission Street\nFloor 3"),
 		},
 	}, {
 		name: "text only, nulls, no codes",
 		json: `{"city":"Paris","country":"France","geocodeAccuracy":null,"latitude":null,"longitude":null,
 			"postalCode":"75001","state":null,"street":"1 Rue de Rivoli"}`,
-		want: &Address{City: ptr("Paris"), Country: ptr("France"), PostalCode: ptr("75001"), Street: ptr("1 Rue de Rivoli")},
+		want: &Address{City: new("Paris"), Country: new("France"), PostalCode: new("75001"), Street: new("1 Rue de Rivoli")},
 	}, {
 		name: "null address",
 		json: `null`,
@@ -49,7 +49,7 @@ func TestAddressDecode(t *testing.T) {
 }
 
 func TestAddressEncodeOmitsAbsent(t *testing.T) {
-	b, err := json.Marshal(Address{City: ptr("Paris"), Latitude: ptr(0.0)})
+	b, err := json.Marshal(Address{City: new("Paris"), Latitude: new(0.0)})
 	if want := `{"city":"Paris","latitude":0}`; err != nil || string(b) != want {
 		t.Errorf("json.Marshal = %s, %v; want %s", b, err, want)
 	}
@@ -60,8 +60,8 @@ func TestLocationDecode(t *testing.T) {
 		json string
 		want Location
 	}{
-		{`{"latitude":37.7749,"longitude":-122.4194}`, Location{ptr(37.7749), ptr(-122.4194)}},
-		{`{"latitude":0,"longitude":0}`, Location{ptr(0.0), ptr(0.0)}},
+		{`{"latitude":37.7749,"longitude":-122.4194}`, Location{new(37.7749), new(-122.4194)}},
+		{`{"latitude":0,"longitude":0}`, Location{new(0.0), new(0.0)}},
 		{`{"latitude":null,"longitude":null}`, Location{}},
 		{`{}`, Location{}},
 	} {
