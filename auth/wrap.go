@@ -135,12 +135,15 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 // than r's.
 func (d *doer) send(r *http.Request) (*http.Response, error) {
 	resp, err := d.next.Do(r)
-	var e *Error
-	if errors.As(err, &e) && errors.Is(e, ErrRedirect) {
-		// Refused by guardRedirects; http.Client closed the body.
-		return nil, e
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && errors.Is(e, ErrRedirect) {
+			// Refused by guardRedirects; http.Client closed the body.
+			return nil, e
+		}
+		return resp, err
 	}
-	if err == nil && resp.Request != nil && resp.Request.URL != nil && !sameOrigin(resp.Request.URL, r.URL) {
+	if resp.Request != nil && resp.Request.URL != nil && !sameOrigin(resp.Request.URL, r.URL) {
 		// A Doer that followed a redirect by itself.
 		resp.Body.Close()
 		return nil, &Error{Op: "request", StatusCode: resp.StatusCode, Message: "response came from " + origin(resp.Request.URL), Err: ErrRedirect}
