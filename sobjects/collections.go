@@ -269,7 +269,7 @@ func appendTyped[T any](b []byte, rec T, obj, id string) ([]byte, error) {
 	default:
 		return b, fmt.Errorf("%s has no Attributes field of type sftype.Attributes", v.Type())
 	}
-	js, err := marshalRecord(cp.Addr().Interface())
+	js, err := marshalValue(cp.Addr().Interface())
 	if err != nil {
 		return b, err
 	}

@@ -226,7 +226,7 @@ func prepare[T any](verb string, opts []CallOption) (obj, op string, cfg *callCo
 
 // encode marshals a record for a request body; the reader has GetBody,
 // so the request can be sent again after a token refresh or a retry.
-func encode(op string, rec any) (*bytes.Reader, error) {
+func encode[T any](op string, rec *T) (*bytes.Reader, error) {
 	b, err := marshalRecord(rec)
 	if err != nil {
 		return nil, fmt.Errorf("sobjects: %s: encoding the record: %w", op, err)

@@ -29,8 +29,11 @@ var SafeNextURL = safeNextURL
 // Snippet exposes the body snippet cleaner.
 var Snippet = snippet
 
-// MarshalRecord exposes the write-shape encoder.
-var MarshalRecord = marshalRecord
+// MarshalValue exposes the write-shape encoder, reflect entry.
+var MarshalValue = marshalValue
+
+// MarshalRecord exposes the write-shape encoder, generic entry.
+func MarshalRecord[T any](rec *T) ([]byte, error) { return marshalRecord(rec) }
 
 // SetBodyLimits lowers the bounds on decoded bodies (a record or save
 // results, a query page) until the test ends.
