@@ -154,10 +154,10 @@ type fieldPlan struct {
 type fastPath uint8
 
 const (
-	slowPath     fastPath = iota // json.Marshal
-	fastPointer                  // a pointer to a plain value (see plainKind)
-	fastNullable                 // a nullable.Nullable of a plain value
-	fastNullableString           // a nullable.Nullable[string]
+	slowPath           fastPath = iota // json.Marshal
+	fastPointer                        // a pointer to a plain value (see plainKind)
+	fastNullable                       // a nullable.Nullable of a plain value
+	fastNullableString                 // a nullable.Nullable[string]
 )
 
 // fastPathOf returns the fast path for a field of type t.
