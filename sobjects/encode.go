@@ -113,11 +113,27 @@ func (f *fieldPlan) encode(out []byte, p unsafe.Pointer) ([]byte, error) {
 // appendFast appends the field at p by its fast path; false when it has
 // none or the value needs json.Marshal (a NaN, for its error).
 func (f *fieldPlan) appendFast(out []byte, p unsafe.Pointer) ([]byte, bool) {
-	v := reflect.NewAt(f.typ, p)
 	switch f.fast {
-	case fastPointer:
-		if e := v.Elem(); !e.IsNil() && finite(e.Elem()) {
-			return appendPlain(out, e.Elem()), true
+	case fastPointer: // a plain kind is read through its underlying type
+		if e := *(*unsafe.Pointer)(p); e != nil {
+			switch f.elemKind {
+			case reflect.String:
+				return appendString(out, *(*string)(e)), true
+			case reflect.Bool:
+				return strconv.AppendBool(out, *(*bool)(e)), true
+			case reflect.Int:
+				return strconv.AppendInt(out, int64(*(*int)(e)), 10), true
+			case reflect.Int64:
+				return strconv.AppendInt(out, *(*int64)(e), 10), true
+			case reflect.Float64:
+				if x := *(*float64)(e); !math.IsNaN(x) && !math.IsInf(x, 0) {
+					return appendFloat(out, x), true
+				}
+				return out, false
+			}
+			if v := reflect.NewAt(f.typ.Elem(), e).Elem(); finite(v) {
+				return appendPlain(out, v), true
+			}
 		}
 	case fastNullableString: // nullable.Nullable[string], whose underlying type is map[bool]string
 		m := *(*map[bool]string)(p)
@@ -128,7 +144,7 @@ func (f *fieldPlan) appendFast(out []byte, p unsafe.Pointer) ([]byte, bool) {
 			return appendString(out, s), true
 		}
 	case fastNullable:
-		m := v.Elem()
+		m := reflect.NewAt(f.typ, p).Elem()
 		if m.MapIndex(falseValue).IsValid() {
 			return append(out, "null"...), true // as nullable.Nullable.MarshalJSON writes it
 		}
@@ -148,6 +164,7 @@ type fieldPlan struct {
 	omitEmpty bool
 	nilable   bool // a pointer or a map: nil is empty
 	fast      fastPath
+	elemKind  reflect.Kind // of what a pointer points to
 }
 
 // fastPath says how a field's value is written without json.Marshal.
@@ -300,6 +317,9 @@ func makePlan(t reflect.Type) []fieldPlan {
 		p = append(p, fieldPlan{key: string(key) + ":", offset: sf.Offset, typ: sf.Type,
 			kind: sf.Type.Kind(), omitEmpty: opts == "omitempty", fast: fastPathOf(sf.Type),
 			nilable: sf.Type.Kind() == reflect.Pointer || sf.Type.Kind() == reflect.Map})
+		if sf.Type.Kind() == reflect.Pointer {
+			p[len(p)-1].elemKind = sf.Type.Elem().Kind()
+		}
 	}
 	if p == nil {
 		p = []fieldPlan{} // no fields: "{}", not json.Marshal
