@@ -48,7 +48,7 @@ type TokenStore interface {
 }
 
 // Lease is the right to refresh the stored token, granted by
-// [TokenStore.Acquire]. It ends by itself at Expires unless renewed: the
+// [TokenStore.Acquire]. It ends by itself TTL after its grant or last renewal: the
 // session renews it while it mints, so only a holder that dies (or loses
 // the store for the whole lease) lets another process take over.
 type Lease struct {
