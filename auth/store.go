@@ -48,9 +48,10 @@ type TokenStore interface {
 }
 
 // Lease is the right to refresh the stored token, granted by
-// [TokenStore.Acquire]. It ends by itself TTL after its grant or last renewal: the
-// session renews it while it mints, so only a holder that dies (or loses
-// the store for the whole lease) lets another process take over.
+// [TokenStore.Acquire]. It ends by itself TTL after its grant or its last
+// renewal: the session renews it while it mints, so only a holder that
+// dies (or loses the store for the whole lease) lets another process take
+// over.
 type Lease struct {
 	// ID names the holder to the store; it is no secret.
 	ID string
