@@ -216,6 +216,10 @@ func TestFailedRefreshReachesEveryWaiterOnce(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != "invalid_grant" || e.Message != "expired access/refresh token" || e.StatusCode != 400 {
 		t.Errorf("error details = %+v", e)
 	}
+	// The code is a sentinel of the one ErrorCode type that sobjects shares.
+	if !errors.Is(err, auth.ErrorCode("invalid_grant")) || errors.Is(err, auth.ErrorCode("INVALID_SESSION_ID")) {
+		t.Errorf("errors.Is with the error's own code: %v", err)
+	}
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) || re.ErrorCode != "invalid_grant" {
 		t.Errorf("the raw *oauth2.RetrieveError is not reachable: %v", err)
