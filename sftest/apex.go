@@ -50,6 +50,9 @@ func (o *Org) apexRoute(r *http.Request, path string) route {
 		}
 		return route{ep: EndpointApex, auth: true, serve: func() response {
 			rec := httptest.NewRecorder()
+			if r.Body == nil {
+				r.Body = http.NoBody // as a server's request always has one
+			}
 			rt.h.ServeHTTP(rec, r)
 			res := rec.Result()
 			return response{status: res.StatusCode, body: rec.Body.Bytes(), header: res.Header}
