@@ -60,6 +60,17 @@ func TestComposite(t *testing.T) {
 	if err := batch.Send(ctx, c); !errors.Is(err, sobjects.ErrInvalidArgument) {
 		t.Errorf("second Send: %v", err)
 	}
+
+	// A reference into a query's records.
+	var b2 sobjects.Composite
+	q2 := sobjects.AddQuery[sampleorg.Contact](&b2, "SELECT Id FROM Contact")
+	first := sobjects.AddGet[sampleorg.Contact](&b2, q2.Ref("records[0].Id"), "LastName")
+	if err := b2.Send(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if rec, err := first.Result(); err != nil || *rec.LastName != "Doe" {
+		t.Errorf("records[0].Id reference: %+v, %v", rec, err)
+	}
 }
 
 // TestCompositeAllOrNoneRollback fails the third subrequest: under
