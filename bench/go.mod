@@ -21,6 +21,7 @@ require (
 	github.com/golang-jwt/jwt/v5 v5.3.0 // indirect
 	github.com/google/go-cmp v0.6.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
+	github.com/jarcoal/httpmock v1.4.2 // indirect
 	github.com/jszwec/csvutil v1.10.0 // indirect
 	github.com/oapi-codegen/runtime v1.9.0 // indirect
 	github.com/onsi/ginkgo v1.16.4 // indirect

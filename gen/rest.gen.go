@@ -100,10 +100,34 @@ type QueryAllParams struct {
 	SforceQueryOptions *string `json:"Sforce-Query-Options,omitempty"`
 }
 
+// SearchParams defines parameters for Search.
+type SearchParams struct {
+	// Q The SOSL statement.
+	Q string `form:"q" json:"q"`
+}
+
+// GetDeletedParams defines parameters for GetDeleted.
+type GetDeletedParams struct {
+	// Start Start of the window, a UTC date-time (seconds are ignored).
+	Start string `form:"start" json:"start"`
+
+	// End End of the window, a UTC date-time (seconds are ignored).
+	End string `form:"end" json:"end"`
+}
+
 // DescribeSObjectParams defines parameters for DescribeSObject.
 type DescribeSObjectParams struct {
 	// IfModifiedSince An HTTP date; the answer is 304 with no body when the describe has not changed since.
 	IfModifiedSince *string `json:"If-Modified-Since,omitempty"`
+}
+
+// GetUpdatedParams defines parameters for GetUpdated.
+type GetUpdatedParams struct {
+	// Start Start of the window, a UTC date-time (seconds are ignored).
+	Start string `form:"start" json:"start"`
+
+	// End End of the window, a UTC date-time (seconds are ignored).
+	End string `form:"end" json:"end"`
 }
 
 // GetRecordByExternalIdParams defines parameters for GetRecordByExternalId.
@@ -124,6 +148,12 @@ type GetRecordParams struct {
 	Fields *string `form:"fields,omitempty" json:"fields,omitempty"`
 }
 
+// CompositeJSONRequestBody defines body for Composite for application/json ContentType.
+type CompositeJSONRequestBody = Record
+
+// CompositeGraphJSONRequestBody defines body for CompositeGraph for application/json ContentType.
+type CompositeGraphJSONRequestBody = Record
+
 // UpdateRecordsJSONRequestBody defines body for UpdateRecords for application/json ContentType.
 type UpdateRecordsJSONRequestBody = CollectionRequest
 
@@ -132,6 +162,9 @@ type CreateRecordsJSONRequestBody = CollectionRequest
 
 // UpsertRecordsJSONRequestBody defines body for UpsertRecords for application/json ContentType.
 type UpsertRecordsJSONRequestBody = CollectionRequest
+
+// CreateTreeJSONRequestBody defines body for CreateTree for application/json ContentType.
+type CreateTreeJSONRequestBody = Record
 
 // CreateRecordJSONRequestBody defines body for CreateRecord for application/json ContentType.
 type CreateRecordJSONRequestBody = Record
@@ -295,6 +328,34 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// CompositeWithBody Runs up to 25 subrequests in one call (at most 5 queries or collections); later ones reference earlier results as @{referenceId.path}.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /composite (the `Composite` operationId).
+	CompositeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// Composite Runs up to 25 subrequests in one call (at most 5 queries or collections); later ones reference earlier results as @{referenceId.path}.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /composite (the `Composite` operationId).
+	Composite(ctx context.Context, body CompositeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompositeGraphWithBody Runs up to 75 graphs of up to 500 nodes each; each graph succeeds or fails as a whole.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /composite/graph (the `CompositeGraph` operationId).
+	CompositeGraphWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CompositeGraph Runs up to 75 graphs of up to 500 nodes each; each graph succeeds or fails as a whole.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /composite/graph (the `CompositeGraph` operationId).
+	CompositeGraph(ctx context.Context, body CompositeGraphJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DeleteRecords Deletes up to 200 records (sObject Collections).
 	//
 	// Corresponds with DELETE /composite/sobjects (the `DeleteRecords` operationId).
@@ -342,6 +403,20 @@ type ClientInterface interface {
 	// Corresponds with PATCH /composite/sobjects/{sObject}/{field} (the `UpsertRecords` operationId).
 	UpsertRecords(ctx context.Context, sObject string, field string, body UpsertRecordsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateTreeWithBody Creates up to 200 records of up to 5 types, nested up to 5 levels, all or none (sObject Tree).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /composite/tree/{sObject} (the `CreateTree` operationId).
+	CreateTreeWithBody(ctx context.Context, sObject string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateTree Creates up to 200 records of up to 5 types, nested up to 5 levels, all or none (sObject Tree).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /composite/tree/{sObject} (the `CreateTree` operationId).
+	CreateTree(ctx context.Context, sObject string, body CreateTreeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// Limits Reads the org's limits.
 	//
 	// Corresponds with GET /limits (the `Limits` operationId).
@@ -362,6 +437,11 @@ type ClientInterface interface {
 	// Corresponds with GET /queryAll (the `QueryAll` operationId).
 	QueryAll(ctx context.Context, params *QueryAllParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// Search Runs a SOSL search.
+	//
+	// Corresponds with GET /search (the `Search` operationId).
+	Search(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DescribeGlobal Lists the org's objects (global describe).
 	//
 	// Corresponds with GET /sobjects (the `DescribeGlobal` operationId).
@@ -381,10 +461,20 @@ type ClientInterface interface {
 	// Corresponds with POST /sobjects/{sObject} (the `CreateRecord` operationId).
 	CreateRecord(ctx context.Context, sObject string, body CreateRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetDeleted Lists the records deleted in a window of up to 15 days back.
+	//
+	// Corresponds with GET /sobjects/{sObject}/deleted (the `GetDeleted` operationId).
+	GetDeleted(ctx context.Context, sObject string, params *GetDeletedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// DescribeSObject Describes one object, its fields, relationships and picklist values.
 	//
 	// Corresponds with GET /sobjects/{sObject}/describe (the `DescribeSObject` operationId).
 	DescribeSObject(ctx context.Context, sObject string, params *DescribeSObjectParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUpdated Lists the ids of records updated in a window of up to 30 days back.
+	//
+	// Corresponds with GET /sobjects/{sObject}/updated (the `GetUpdated` operationId).
+	GetUpdated(ctx context.Context, sObject string, params *GetUpdatedParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetRecordByExternalId Reads a record by an external id field.
 	//
@@ -428,6 +518,72 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /sobjects/{sObject}/{id} (the `UpdateRecord` operationId).
 	UpdateRecord(ctx context.Context, sObject string, id string, body UpdateRecordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// CompositeWithBody Runs up to 25 subrequests in one call (at most 5 queries or collections); later ones reference earlier results as @{referenceId.path}.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /composite (the `Composite` operationId).
+func (c *Client) CompositeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := newCompositeRequestWithBody(ctx, c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// Composite Runs up to 25 subrequests in one call (at most 5 queries or collections); later ones reference earlier results as @{referenceId.path}.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /composite (the `Composite` operationId).
+func (c *Client) Composite(ctx context.Context, body CompositeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompositeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompositeGraphWithBody Runs up to 75 graphs of up to 500 nodes each; each graph succeeds or fails as a whole.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /composite/graph (the `CompositeGraph` operationId).
+func (c *Client) CompositeGraphWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := newCompositeGraphRequestWithBody(ctx, c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CompositeGraph Runs up to 75 graphs of up to 500 nodes each; each graph succeeds or fails as a whole.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /composite/graph (the `CompositeGraph` operationId).
+func (c *Client) CompositeGraph(ctx context.Context, body CompositeGraphJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCompositeGraphRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // DeleteRecords Deletes up to 200 records (sObject Collections).
@@ -543,6 +699,39 @@ func (c *Client) UpsertRecords(ctx context.Context, sObject string, field string
 	return c.Client.Do(req)
 }
 
+// CreateTreeWithBody Creates up to 200 records of up to 5 types, nested up to 5 levels, all or none (sObject Tree).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /composite/tree/{sObject} (the `CreateTree` operationId).
+func (c *Client) CreateTreeWithBody(ctx context.Context, sObject string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := newCreateTreeRequestWithBody(ctx, c.Server, sObject, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateTree Creates up to 200 records of up to 5 types, nested up to 5 levels, all or none (sObject Tree).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /composite/tree/{sObject} (the `CreateTree` operationId).
+func (c *Client) CreateTree(ctx context.Context, sObject string, body CreateTreeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateTreeRequest(c.Server, sObject, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // Limits Reads the org's limits.
 //
 // Corresponds with GET /limits (the `Limits` operationId).
@@ -599,6 +788,20 @@ func (c *Client) QueryAll(ctx context.Context, params *QueryAllParams, reqEditor
 	return c.Client.Do(req)
 }
 
+// Search Runs a SOSL search.
+//
+// Corresponds with GET /search (the `Search` operationId).
+func (c *Client) Search(ctx context.Context, params *SearchParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := newSearchRequest(ctx, c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DescribeGlobal Lists the org's objects (global describe).
 //
 // Corresponds with GET /sobjects (the `DescribeGlobal` operationId).
@@ -646,11 +849,39 @@ func (c *Client) CreateRecord(ctx context.Context, sObject string, body CreateRe
 	return c.Client.Do(req)
 }
 
+// GetDeleted Lists the records deleted in a window of up to 15 days back.
+//
+// Corresponds with GET /sobjects/{sObject}/deleted (the `GetDeleted` operationId).
+func (c *Client) GetDeleted(ctx context.Context, sObject string, params *GetDeletedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := newGetDeletedRequest(ctx, c.Server, sObject, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // DescribeSObject Describes one object, its fields, relationships and picklist values.
 //
 // Corresponds with GET /sobjects/{sObject}/describe (the `DescribeSObject` operationId).
 func (c *Client) DescribeSObject(ctx context.Context, sObject string, params *DescribeSObjectParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := newDescribeSObjectRequest(ctx, c.Server, sObject, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUpdated Lists the ids of records updated in a window of up to 30 days back.
+//
+// Corresponds with GET /sobjects/{sObject}/updated (the `GetUpdated` operationId).
+func (c *Client) GetUpdated(ctx context.Context, sObject string, params *GetUpdatedParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := newGetUpdatedRequest(ctx, c.Server, sObject, params)
 	if err != nil {
 		return nil, err
 	}
@@ -766,6 +997,76 @@ func (c *Client) UpdateRecord(ctx context.Context, sObject string, id string, bo
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewCompositeRequest calls the generic Composite builder with application/json body
+func NewCompositeRequest(server string, body CompositeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCompositeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCompositeRequestWithBody constructs an http.Request for the Composite method, with any body, and a specified content type
+func NewCompositeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newCompositeRequestWithBody(context.Background(), server, contentType, body)
+}
+
+// newCompositeRequestWithBody builds the request of NewCompositeRequestWithBody with ctx; server ends with a slash.
+func newCompositeRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	target := fillPath(server, "/composite")
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header["Content-Type"] = []string{contentType}
+
+	return req, nil
+}
+
+// NewCompositeGraphRequest calls the generic CompositeGraph builder with application/json body
+func NewCompositeGraphRequest(server string, body CompositeGraphJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCompositeGraphRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCompositeGraphRequestWithBody constructs an http.Request for the CompositeGraph method, with any body, and a specified content type
+func NewCompositeGraphRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newCompositeGraphRequestWithBody(context.Background(), server, contentType, body)
+}
+
+// newCompositeGraphRequestWithBody builds the request of NewCompositeGraphRequestWithBody with ctx; server ends with a slash.
+func newCompositeGraphRequestWithBody(ctx context.Context, server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	target := fillPath(server, "/composite/graph")
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header["Content-Type"] = []string{contentType}
+
+	return req, nil
 }
 
 // NewDeleteRecordsRequest constructs an http.Request for the DeleteRecords method
@@ -916,6 +1217,45 @@ func newUpsertRecordsRequestWithBody(ctx context.Context, server string, sObject
 	target := fillPath(server, "/composite/sobjects/%s/%s", pathParam0, pathParam1)
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, target, body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header["Content-Type"] = []string{contentType}
+
+	return req, nil
+}
+
+// NewCreateTreeRequest calls the generic CreateTree builder with application/json body
+func NewCreateTreeRequest(server string, sObject string, body CreateTreeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateTreeRequestWithBody(server, sObject, "application/json", bodyReader)
+}
+
+// NewCreateTreeRequestWithBody constructs an http.Request for the CreateTree method, with any body, and a specified content type
+func NewCreateTreeRequestWithBody(server string, sObject string, contentType string, body io.Reader) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newCreateTreeRequestWithBody(context.Background(), server, sObject, contentType, body)
+}
+
+// newCreateTreeRequestWithBody builds the request of NewCreateTreeRequestWithBody with ctx; server ends with a slash.
+func newCreateTreeRequestWithBody(ctx context.Context, server string, sObject string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(sObject)
+
+	target := fillPath(server, "/composite/tree/%s", pathParam0)
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1094,6 +1434,44 @@ func newQueryAllRequest(ctx context.Context, server string, params *QueryAllPara
 	return req, nil
 }
 
+// NewSearchRequest constructs an http.Request for the Search method
+func NewSearchRequest(server string, params *SearchParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newSearchRequest(context.Background(), server, params)
+}
+
+// newSearchRequest builds the request of NewSearchRequest with ctx; server ends with a slash.
+func newSearchRequest(ctx context.Context, server string, params *SearchParams) (*http.Request, error) {
+	var err error
+
+	target := fillPath(server, "/search")
+
+	if params != nil {
+		var query strings.Builder
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := url.Values{}
+
+		addQuery(&query, "q="+url.QueryEscape(params.Q))
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			addQuery(&query, encoded)
+		}
+		if query.Len() > 0 {
+			target += "?" + query.String()
+		}
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDescribeGlobalRequest constructs an http.Request for the DescribeGlobal method
 func NewDescribeGlobalRequest(server string) (*http.Request, error) {
 	if !strings.HasSuffix(server, "/") {
@@ -1155,6 +1533,50 @@ func newCreateRecordRequestWithBody(ctx context.Context, server string, sObject 
 	return req, nil
 }
 
+// NewGetDeletedRequest constructs an http.Request for the GetDeleted method
+func NewGetDeletedRequest(server string, sObject string, params *GetDeletedParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newGetDeletedRequest(context.Background(), server, sObject, params)
+}
+
+// newGetDeletedRequest builds the request of NewGetDeletedRequest with ctx; server ends with a slash.
+func newGetDeletedRequest(ctx context.Context, server string, sObject string, params *GetDeletedParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(sObject)
+
+	target := fillPath(server, "/sobjects/%s/deleted", pathParam0)
+
+	if params != nil {
+		var query strings.Builder
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := url.Values{}
+
+		addQuery(&query, "start="+url.QueryEscape(params.Start))
+
+		addQuery(&query, "end="+url.QueryEscape(params.End))
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			addQuery(&query, encoded)
+		}
+		if query.Len() > 0 {
+			target += "?" + query.String()
+		}
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewDescribeSObjectRequest constructs an http.Request for the DescribeSObject method
 func NewDescribeSObjectRequest(server string, sObject string, params *DescribeSObjectParams) (*http.Request, error) {
 	if !strings.HasSuffix(server, "/") {
@@ -1191,6 +1613,50 @@ func newDescribeSObjectRequest(ctx context.Context, server string, sObject strin
 			req.Header.Set("If-Modified-Since", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewGetUpdatedRequest constructs an http.Request for the GetUpdated method
+func NewGetUpdatedRequest(server string, sObject string, params *GetUpdatedParams) (*http.Request, error) {
+	if !strings.HasSuffix(server, "/") {
+		server += "/"
+	}
+	return newGetUpdatedRequest(context.Background(), server, sObject, params)
+}
+
+// newGetUpdatedRequest builds the request of NewGetUpdatedRequest with ctx; server ends with a slash.
+func newGetUpdatedRequest(ctx context.Context, server string, sObject string, params *GetUpdatedParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0 = url.PathEscape(sObject)
+
+	target := fillPath(server, "/sobjects/%s/updated", pathParam0)
+
+	if params != nil {
+		var query strings.Builder
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := url.Values{}
+
+		addQuery(&query, "start="+url.QueryEscape(params.Start))
+
+		addQuery(&query, "end="+url.QueryEscape(params.End))
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			addQuery(&query, encoded)
+		}
+		if query.Len() > 0 {
+			target += "?" + query.String()
+		}
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil

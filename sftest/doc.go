@@ -42,11 +42,20 @@
 // password flows, with optional refresh token rotation) and revocation;
 // the global and per-object describe; sObject rows (create, get with
 // fields, update, delete); get, upsert and delete by external id (300 with
-// the records' URLs on several matches); base64 blobs; sObject Collections
-// (create, update, upsert, delete, retrieve, with allOrNone); query and
-// queryAll with paging (2,000 per page, Sforce-Query-Options batchSize,
-// [WithBatchSize]); limits. Every API response carries
-// Sforce-Limit-Info: api-usage=N/LIMIT.
+// the records' URLs on several matches); base64 blobs, and multipart
+// uploads into them; sObject Collections (create, update, upsert, delete,
+// retrieve, with allOrNone); query and queryAll with paging (2,000 per
+// page, Sforce-Query-Options batchSize, [WithBatchSize]); composite (up to
+// 25 subrequests run through the same routes as one API call, @{ref.path}
+// references, allOrNone rolling back every write, PROCESSING_HALTED for
+// the others), sObject Tree and Composite Graph (each graph atomic);
+// getUpdated and getDeleted from the org's own change log, with
+// Salesforce's window rules; a SOSL subset (FIND {phrase} [IN ALL|NAME|
+// EMAIL|PHONE FIELDS] RETURNING Object(fields), … [LIMIT n], anything else
+// answered 400 MALFORMED_SEARCH naming the construct); Apex REST routes a
+// test registers with [Org.HandleApex]; limits. Every API response carries
+// Sforce-Limit-Info: api-usage=N/LIMIT. A composite, tree or graph request
+// runs alone, so that its rollback undoes its own writes only.
 //
 // # SOQL
 //

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -64,6 +65,15 @@ func (o *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	// A composite, tree or graph request runs alone, so that its
+	// rollback undoes its own writes only.
+	if rt.ep == EndpointComposite || rt.ep == EndpointTree || rt.ep == EndpointGraph {
+		o.txn.Lock()
+		defer o.txn.Unlock()
+	} else {
+		o.txn.RLock()
+		defer o.txn.RUnlock()
+	}
 	resp, usage, done := o.admit(r, rt)
 	if !done {
 		resp = rt.serve()
@@ -146,6 +156,8 @@ func (o *Org) route(r *http.Request) route {
 		return route{ep: EndpointToken, serve: func() response { return o.token(r) }}
 	case path == "/services/oauth2/revoke":
 		return route{ep: EndpointRevoke, serve: func() response { return o.revoke(r) }}
+	case strings.HasPrefix(path, "/services/apexrest/"):
+		return o.apexRoute(r, strings.TrimPrefix(path, "/services/apexrest"))
 	case path == "/services/data" || path == "/services/data/":
 		return route{ep: EndpointVersions, serve: o.versions}
 	case !strings.HasPrefix(path, "/services/data/"):
@@ -172,6 +184,12 @@ func (o *Org) route(r *http.Request) route {
 		}
 		return route{ep: ep, auth: true, serve: serve}
 	}
+	post := func(ep Endpoint, serve func() response) route {
+		if method != http.MethodPost {
+			return methodNotAllowed(method, "POST")
+		}
+		return route{ep: ep, auth: true, serve: serve}
+	}
 	switch {
 	case len(seg) == 0:
 		return get(EndpointResources, func() response { return o.resources(version) })
@@ -189,6 +207,14 @@ func (o *Org) route(r *http.Request) route {
 		return o.sobjectsRoute(r, version, seg[1:])
 	case seg[0] == "composite" && len(seg) >= 2 && seg[1] == "sobjects":
 		return o.collectionsRoute(r, version, seg[2:])
+	case seg[0] == "composite" && len(seg) == 1:
+		return post(EndpointComposite, func() response { return o.composite(r, version) })
+	case seg[0] == "composite" && len(seg) == 3 && seg[1] == "tree":
+		return post(EndpointTree, func() response { return o.tree(r, seg[2]) })
+	case seg[0] == "composite" && len(seg) == 2 && seg[1] == "graph":
+		return post(EndpointGraph, func() response { return o.graph(r, version) })
+	case seg[0] == "search" && len(seg) == 1:
+		return get(EndpointSearch, func() response { return o.search(r, version) })
 	}
 	return notFound(EndpointOther, true)
 }
@@ -211,6 +237,14 @@ func (o *Org) sobjectsRoute(r *http.Request, version string, seg []string) route
 		return route{ep: EndpointCreate, auth: true, serve: func() response { return o.create(r, obj) }}
 	case len(seg) == 1:
 		return methodNotAllowed(method, "GET", "HEAD", "POST")
+	case len(seg) == 2 && (seg[1] == "updated" || seg[1] == "deleted"):
+		if method != http.MethodGet {
+			return methodNotAllowed(method, "GET", "HEAD")
+		}
+		if seg[1] == "updated" {
+			return route{ep: EndpointUpdated, auth: true, serve: func() response { return o.updated(r, obj) }}
+		}
+		return route{ep: EndpointDeleted, auth: true, serve: func() response { return o.deleted(r, obj) }}
 	case len(seg) == 2 && seg[1] == "describe":
 		if method != http.MethodGet {
 			return methodNotAllowed(method, "GET", "HEAD")
@@ -352,6 +386,9 @@ type saveResult struct {
 func (o *Org) create(r *http.Request, obj *object) response {
 	if !obj.d.Createable {
 		return errResponse(errorf(http.StatusBadRequest, "INVALID_TYPE_FOR_OPERATION", "entity type %s does not support insert", obj.name))
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		return o.createMultipart(r, obj)
 	}
 	ms, apiErr := readObject(r, obj.name)
 	if apiErr != nil {

@@ -82,7 +82,12 @@ type Org struct {
 	client     *sobjects.Client
 	clientErr  error
 
+	// txn lets a composite, tree or graph request run alone (see
+	// ServeHTTP); every other request holds it shared.
+	txn       sync.RWMutex
 	mu        sync.Mutex
+	journal   *[]func() // undos of the running composite request, when set
+	apex      []apexRoute
 	tables    map[*object]*table
 	tokens    map[string]bool // valid access tokens
 	refresh   string          // the current refresh token
@@ -491,6 +496,13 @@ const (
 	EndpointCollectionsUpsert Endpoint = "collectionsUpsert" // PATCH …/composite/sobjects/{sObject}/{field}
 	EndpointCollectionsDelete Endpoint = "collectionsDelete" // DELETE …/composite/sobjects?ids=
 	EndpointCollectionsGet    Endpoint = "collectionsGet"    // GET or POST …/composite/sobjects/{sObject}?ids=
+	EndpointComposite         Endpoint = "composite"         // POST …/composite
+	EndpointTree              Endpoint = "tree"              // POST …/composite/tree/{sObject}
+	EndpointGraph             Endpoint = "graph"             // POST …/composite/graph
+	EndpointUpdated           Endpoint = "updated"           // GET …/sobjects/{sObject}/updated?start=&end=
+	EndpointDeleted           Endpoint = "deleted"           // GET …/sobjects/{sObject}/deleted?start=&end=
+	EndpointSearch            Endpoint = "search"            // GET …/search?q=
+	EndpointApex              Endpoint = "apex"              // any method, /services/apexrest/… (see Org.HandleApex)
 	EndpointOther             Endpoint = "other"             // anything else (answered 404 or 405)
 )
 

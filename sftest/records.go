@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/typedforce/typedforce/internal/describe"
@@ -20,6 +21,9 @@ type record struct {
 	id      string
 	vals    map[string]any // by the field's API name
 	deleted bool
+	// modstamp is the time of the latest change: creation, update or
+	// deletion (the change log of getUpdated and getDeleted).
+	modstamp time.Time
 }
 
 // table holds the records of one object in creation order.
@@ -338,19 +342,29 @@ func (o *Org) insert(obj *object, vals map[string]any) (*record, func()) {
 		}
 	}
 	setPersonName(obj, vals)
+	rec.modstamp = now
 	t.byID[id] = rec
 	t.recs = append(t.recs, rec)
-	return rec, func() {
+	return rec, o.journaled(func() {
 		delete(t.byID, id)
 		if i := slices.Index(t.recs, rec); i >= 0 {
 			t.recs = slices.Delete(t.recs, i, i+1)
 		}
+	})
+}
+
+// journaled records undo in the journal of the running composite request,
+// if any, and returns it. o.mu is held.
+func (o *Org) journaled(undo func()) func() {
+	if o.journal != nil {
+		*o.journal = append(*o.journal, undo)
 	}
+	return undo
 }
 
 // update changes rec's fields and returns the undo. o.mu is held.
 func (o *Org) update(rec *record, vals map[string]any) func() {
-	prev, prevDeleted := maps.Clone(rec.vals), rec.deleted
+	prev, prevDeleted, prevStamp := maps.Clone(rec.vals), rec.deleted, rec.modstamp
 	normalize(rec.obj, vals)
 	for k, v := range vals {
 		if v == nil && rec.obj.field(k).Type == "boolean" {
@@ -360,22 +374,23 @@ func (o *Org) update(rec *record, vals map[string]any) func() {
 	}
 	o.touch(rec)
 	setPersonName(rec.obj, rec.vals)
-	return func() { rec.vals, rec.deleted = prev, prevDeleted }
+	return o.journaled(func() { rec.vals, rec.deleted, rec.modstamp = prev, prevDeleted, prevStamp })
 }
 
 // remove moves rec to the recycle bin and returns the undo. o.mu is held.
 func (o *Org) remove(rec *record) func() {
-	prev := maps.Clone(rec.vals)
+	prev, prevStamp := maps.Clone(rec.vals), rec.modstamp
 	rec.deleted = true
 	if rec.obj.field("IsDeleted") != nil {
 		rec.vals["IsDeleted"] = true
 	}
 	o.touch(rec)
-	return func() { rec.vals, rec.deleted = prev, false }
+	return o.journaled(func() { rec.vals, rec.deleted, rec.modstamp = prev, false, prevStamp })
 }
 
 func (o *Org) touch(rec *record) {
 	now := o.now()
+	rec.modstamp = now
 	for _, name := range []string{"LastModifiedDate", "SystemModstamp"} {
 		if rec.obj.field(name) != nil {
 			rec.vals[name] = now

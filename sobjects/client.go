@@ -184,6 +184,7 @@ type callConfig struct {
 	fields     string
 	batchSize  int
 	allOrNone  bool
+	collate    *bool
 	updateOnly bool
 	header     http.Header
 	onLimits   func(Limits)
@@ -219,7 +220,8 @@ func BatchSize(n int) CallOption {
 
 // AllOrNone makes each request of sObject Collections roll back all its
 // records when one fails. It applies per request of at most 200 records:
-// chunks already sent stay saved.
+// chunks already sent stay saved. For [Composite.Send] it rolls back every
+// subrequest when one fails.
 func AllOrNone(b bool) CallOption { return func(c *callConfig) { c.allOrNone = b } }
 
 // UpdateOnly makes [Upsert] update a matching record only, never create

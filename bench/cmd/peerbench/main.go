@@ -39,7 +39,9 @@ func main() {
 	workers := flag.Int("workers", 64, "callers looping in the sustained-load run")
 	heapRecords := flag.Int("heap-records", 200000, "records of the query whose peak heap is measured")
 	kcHeap := flag.Bool("kcapehart-heap", true, "measure k-capehart's heap on the same large query too")
-	only := flag.String("only", "", "comma-separated sections to run (get,patch,decode,heap,storm,sustained); all when empty")
+	compositeRounds := flag.Int("composite-rounds", 15, "rounds of the composite run")
+	compositeLatency := flag.Duration("composite-latency", 20*time.Millisecond, "latency of every answer in the composite run")
+	only := flag.String("only", "", "comma-separated sections to run (get,patch,decode,heap,storm,sustained,composite); all when empty")
 	flag.Parse()
 
 	run := func(section string) bool {
@@ -72,6 +74,9 @@ func main() {
 	}
 	if run("sustained") && err == nil {
 		err = b.sustained(*workers, *sustain, *latency)
+	}
+	if run("composite") && err == nil {
+		err = b.composite(*compositeRounds, *compositeLatency)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "peerbench:", err)

@@ -1,0 +1,188 @@
+package sftest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+// treeResult is one entry of an sObject Tree response.
+type treeResult struct {
+	ReferenceID string        `json:"referenceId"`
+	ID          string        `json:"id,omitempty"`
+	Errors      []resultError `json:"errors,omitempty"`
+}
+
+// tree serves POST /composite/tree/{sObject}: records of the root type
+// with nested children, created all or none.
+func (o *Org) tree(r *http.Request, rootName string) response {
+	root := o.schema.object(rootName)
+	if root == nil {
+		return errResponse(errorf(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist"))
+	}
+	body, apiErr := readBody(r)
+	if apiErr != nil {
+		return errResponse(apiErr)
+	}
+	var req struct {
+		Records []json.RawMessage `json:"records"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return errResponse(jsonError(body, err))
+	}
+	t := &treeRun{o: o, types: map[string]bool{}, refs: map[string]bool{}}
+	// Validate the shape (counts, depth, types, referenceIds) before writing.
+	for _, raw := range req.Records {
+		if apiErr := t.scan(raw, root, 1); apiErr != nil {
+			return errResponse(apiErr)
+		}
+	}
+	if t.count > maxTreeRecords {
+		return errResponse(errorf(http.StatusBadRequest, "LIMIT_EXCEEDED", "Maximum number of records exceeded: %d, the limit is %d", t.count, maxTreeRecords))
+	}
+	if len(t.types) > maxTreeTypes {
+		return errResponse(errorf(http.StatusBadRequest, "LIMIT_EXCEEDED", "Maximum number of sObject types exceeded: %d, the limit is %d", len(t.types), maxTreeTypes))
+	}
+	var journal []func()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.journal = &journal
+	defer func() { o.journal = nil }()
+	for _, raw := range req.Records {
+		t.create(raw, root, "", "")
+	}
+	if t.failed {
+		for i := len(journal) - 1; i >= 0; i-- {
+			journal[i]()
+		}
+		var failed []treeResult
+		for _, res := range t.results {
+			if len(res.Errors) > 0 {
+				failed = append(failed, res)
+			}
+		}
+		return jsonResponse(http.StatusBadRequest, mustJSON(map[string]any{"hasErrors": true, "results": failed}))
+	}
+	return jsonResponse(http.StatusCreated, mustJSON(map[string]any{"hasErrors": false, "results": t.results}))
+}
+
+type treeRun struct {
+	o       *Org
+	count   int
+	types   map[string]bool
+	refs    map[string]bool
+	results []treeResult
+	failed  bool
+}
+
+// treeAttrs reads a tree record's attributes.
+func treeAttrs(ms []member) (typ, ref string) {
+	for _, m := range ms {
+		if m.key == "attributes" {
+			var a struct {
+				Type        string `json:"type"`
+				ReferenceID string `json:"referenceId"`
+			}
+			_ = json.Unmarshal(m.raw, &a)
+			return a.Type, a.ReferenceID
+		}
+	}
+	return "", ""
+}
+
+// childRel returns the child relationship of obj named name.
+func (o *Org) childRel(obj *object, name string) (*object, string) {
+	for _, cr := range obj.d.ChildRelationships {
+		if cr.RelationshipName != nil && strings.EqualFold(*cr.RelationshipName, name) {
+			return o.schema.object(cr.ChildSObject), cr.Field
+		}
+	}
+	return nil, ""
+}
+
+// scan checks one record and its children: type, referenceId, depth.
+func (t *treeRun) scan(raw json.RawMessage, obj *object, depth int) *apiError {
+	if depth > maxTreeDepth {
+		return errorf(http.StatusBadRequest, "LIMIT_EXCEEDED", "Maximum depth exceeded: the limit is %d levels", maxTreeDepth)
+	}
+	ms, apiErr := parseObject(raw, obj.name)
+	if apiErr != nil {
+		return apiErr
+	}
+	typ, ref := treeAttrs(ms)
+	if typ == "" || !strings.EqualFold(typ, obj.name) {
+		return errorf(http.StatusBadRequest, "INVALID_INPUT", "Every record needs attributes.type %s, found %q", obj.name, typ)
+	}
+	if !refIDRE.MatchString(ref) || t.refs[ref] {
+		return errorf(http.StatusBadRequest, "INVALID_INPUT", "Every record needs a unique attributes.referenceId, found %q", ref)
+	}
+	t.refs[ref] = true
+	t.count++
+	t.types[obj.name] = true
+	for _, m := range ms {
+		if m.key == "attributes" || obj.field(m.key) != nil {
+			continue
+		}
+		child, _ := t.o.childRel(obj, m.key)
+		if child == nil {
+			continue // an unknown field: the create reports it
+		}
+		var nested struct {
+			Records []json.RawMessage `json:"records"`
+		}
+		if err := json.Unmarshal(m.raw, &nested); err != nil {
+			return errorf(http.StatusBadRequest, "JSON_PARSER_ERROR", "%s: want {\"records\":[…]}", m.key)
+		}
+		for _, c := range nested.Records {
+			if apiErr := t.scan(c, child, depth+1); apiErr != nil {
+				return apiErr
+			}
+		}
+	}
+	return nil
+}
+
+// create creates one record, its parent's id in parentField, then its
+// children. o.mu is held.
+func (t *treeRun) create(raw json.RawMessage, obj *object, parentField, parentID string) {
+	ms, _ := parseObject(raw, obj.name)
+	_, ref := treeAttrs(ms)
+	var fields []member
+	type childSet struct {
+		obj   *object
+		field string
+		recs  []json.RawMessage
+	}
+	var children []childSet
+	for _, m := range ms {
+		if m.key == "attributes" {
+			continue
+		}
+		if obj.field(m.key) == nil {
+			if child, f := t.o.childRel(obj, m.key); child != nil {
+				var nested struct {
+					Records []json.RawMessage `json:"records"`
+				}
+				_ = json.Unmarshal(m.raw, &nested)
+				children = append(children, childSet{child, f, nested.Records})
+				continue
+			}
+		}
+		fields = append(fields, m)
+	}
+	if parentField != "" {
+		fields = append(fields, member{key: parentField, raw: mustJSON(parentID), line: 1, col: 1})
+	}
+	rec, _, apiErr := t.o.write(obj, fields, modeCreate, nil)
+	if apiErr != nil {
+		t.failed = true
+		t.results = append(t.results, treeResult{ReferenceID: ref, Errors: []resultError{apiErr.result()}})
+		return
+	}
+	t.results = append(t.results, treeResult{ReferenceID: ref, ID: rec.id})
+	for _, cs := range children {
+		for _, c := range cs.recs {
+			t.create(c, cs.obj, cs.field, rec.id)
+		}
+	}
+}
