@@ -114,7 +114,7 @@ func TestGraphs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := sftest.Read[sampleorg.Contact](org, conID); got == nil || *got.AccountId != resultOf(t, a) {
+	if got, _ := sftest.Read[sampleorg.Contact](org, conID); got.AccountId == nil || *got.AccountId != resultOf(t, a) {
 		t.Errorf("contact %+v", got)
 	}
 	if org.Count("Account") != 1 || org.Stats().APIRequests != 1 {
