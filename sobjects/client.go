@@ -326,12 +326,18 @@ func responseError(op string, resp *http.Response) error {
 // json.Decoder, which buffers the value too and grows its buffer as it
 // reads.
 func decodeJSON(ctx context.Context, op string, resp *http.Response, v any) error {
-	return decodeBody(ctx, op, resp, v, false)
+	return decodeBody(ctx, op, resp, false, func(b []byte) error { return json.Unmarshal(b, v) })
 }
 
-// decodeBody is decodeJSON; emptyOK leaves v untouched for an empty body
-// instead of failing.
-func decodeBody(ctx context.Context, op string, resp *http.Response, v any, emptyOK bool) error {
+// decodeRecord is decodeJSON for a record of a generated read shape, read
+// by unmarshalRecord; *rec must be the zero T.
+func decodeRecord[T any](ctx context.Context, op string, resp *http.Response, rec *T) error {
+	return decodeBody(ctx, op, resp, false, func(b []byte) error { return unmarshalRecord(b, rec) })
+}
+
+// decodeBody reads the body and hands it to unmarshal; emptyOK accepts an
+// empty body, leaving the value untouched, instead of failing.
+func decodeBody(ctx context.Context, op string, resp *http.Response, emptyOK bool, unmarshal func([]byte) error) error {
 	defer closeBody(resp.Body)
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer putBodyBuffer(buf)
@@ -345,7 +351,7 @@ func decodeBody(ctx context.Context, op string, resp *http.Response, v any, empt
 		if emptyOK && len(bytes.TrimSpace(body)) == 0 {
 			return nil
 		}
-		err = json.Unmarshal(body, v)
+		err = unmarshal(body)
 	}
 	if err != nil {
 		return malformed(ctx, op, resp.StatusCode, body[:min(len(body), maxSnippet)], unmarshalCause(body, rerr, err))

@@ -70,7 +70,7 @@ func readOne[T any](ctx context.Context, c *Client, op string, cfg *callConfig, 
 	var rec T
 	resp, err := c.send(op, cfg, do)
 	if err == nil {
-		err = decodeJSON(ctx, op, resp, &rec)
+		err = decodeRecord(ctx, op, resp, &rec)
 	}
 	if err != nil {
 		var zero T

@@ -28,7 +28,7 @@ var writeShapes = []func(*testing.T, *rand.Rand){
 // the encoder (generic and reflect) with json.Marshal, byte for byte.
 func check[T any](t *testing.T, rng *rand.Rand) {
 	t.Helper()
-	for i := range 400 {
+	for i := range 200 {
 		var rec T
 		fill(rng, reflect.ValueOf(&rec).Elem(), i%4 == 0)
 		want, werr := json.Marshal(&rec)

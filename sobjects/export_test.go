@@ -42,3 +42,6 @@ func SetBodyLimits(t testing.TB, body, page int64) {
 	maxBodyBytes, maxPageBytes = body, page
 	t.Cleanup(func() { maxBodyBytes, maxPageBytes = oldBody, oldPage })
 }
+
+// UnmarshalRecord exposes the record decoder.
+func UnmarshalRecord[T any](data []byte, rec *T) error { return unmarshalRecord(data, rec) }

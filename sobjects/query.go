@@ -296,12 +296,17 @@ func decodeRecords[T any](dec *json.Decoder, buf []T) ([]T, error) {
 		return buf, fmt.Errorf("records: want an array, got %v", tok)
 	}
 	var zero T
+	var raw json.RawMessage // one record's JSON at a time, its memory reused
 	for n := 0; dec.More(); n++ {
 		if n == maxPageRecords {
 			return buf, fmt.Errorf("%w: more than %d records in a page", errTooLarge, maxPageRecords)
 		}
+		raw = raw[:0]
+		if err := dec.Decode(&raw); err != nil {
+			return buf, err
+		}
 		buf = append(buf, zero)
-		if err := dec.Decode(&buf[len(buf)-1]); err != nil {
+		if err := unmarshalRecord(raw, &buf[len(buf)-1]); err != nil {
 			return buf[:len(buf)-1], err
 		}
 	}

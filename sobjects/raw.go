@@ -77,7 +77,7 @@ func Call[Out any](ctx context.Context, c *Client, method, path string, in any, 
 	}
 	p, _, _ := strings.Cut(path, "?") // no query string: it may hold values
 	op := "raw " + method + " " + p
-	if err := decodeBody(ctx, op, resp, &out, true); err != nil {
+	if err := decodeBody(ctx, op, resp, true, func(b []byte) error { return json.Unmarshal(b, &out) }); err != nil {
 		var zero Out
 		return zero, err
 	}
