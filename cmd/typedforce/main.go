@@ -144,6 +144,9 @@ func generate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "typedforce generate: %v\n", err)
 		return 1
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "typedforce generate: warning: %s\n", w)
+	}
 	if !*quiet {
 		fmt.Fprintf(stdout, "typedforce: generated %d objects into %s\n", res.Objects, cfg.Out)
 	}

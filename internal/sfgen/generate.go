@@ -26,6 +26,9 @@ import (
 type Result struct {
 	Objects int
 	Files   []string
+	// Warnings are things in the describes that the generator works around
+	// but the user should know about, one line each, naming file and field.
+	Warnings []string
 }
 
 // Run generates from cfg.Describe into cfg.Out and cfg.OpenAPI. Files are
@@ -47,6 +50,13 @@ func Run(cfg *Config) (*Result, error) {
 			return nil, err
 		}
 		cfg.ImportPath = ip
+	}
+	if cfg.APIVersion != "" {
+		v, err := describe.ParseVersion(cfg.APIVersion)
+		if err != nil {
+			return nil, err
+		}
+		cfg.APIVersion = v
 	}
 	if cfg.OpenAPI == "" {
 		cfg.OpenAPI = filepath.Join(cfg.Out, "openapi.yaml")
@@ -83,7 +93,7 @@ func Run(cfg *Config) (*Result, error) {
 		staged <- File{Name: cfg.OpenAPI, Data: Spec(m, cfg)}
 		close(docDone)
 	}()
-	res := &Result{Objects: len(m.Objects), Files: []string{cfg.OpenAPI}}
+	res := &Result{Objects: len(m.Objects), Files: []string{cfg.OpenAPI}, Warnings: m.Warnings}
 	keep := map[string]bool{}
 	err = goFiles(m, cfg, func(files []File) {
 		for _, f := range files {
