@@ -479,12 +479,12 @@ func TestGenerateOutsideModule(t *testing.T) {
 	}
 	r = runCmd("generate", "-q", "-describe", dir, "-out", out, "-import-path", "example.com/app/sfmodel")
 	r.check(t, 0)
-	data, err := os.ReadFile(filepath.Join(out, "picklists", "picklist-values.gen.go"))
+	data, err := os.ReadFile(filepath.Join(out, "account.gen.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), `import "example.com/app/sfmodel/internal/picklisttypes"`) {
-		t.Errorf("picklists do not import the types from the given path:\n%.400s", data)
+	if !strings.Contains(string(data), `"example.com/app/sfmodel/picklists"`) {
+		t.Errorf("the shapes do not import the picklists from the given path:\n%.400s", data)
 	}
 }
 

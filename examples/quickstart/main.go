@@ -160,7 +160,7 @@ func (d *demo) crud(ctx context.Context) error {
 	d.printf("   update  Phone cleared: Phone=%s\n", str(acc.Phone))
 
 	if d.org != nil { // Widget__c is the example org's custom object
-		for _, status := range []sampleorg.WidgetCStatusCValue{picklists.WidgetCStatusCValueDraft, picklists.WidgetCStatusCValueActive} {
+		for _, status := range []picklists.WidgetCStatusCValue{picklists.WidgetCStatusCValueDraft, picklists.WidgetCStatusCValueActive} {
 			res, err := sobjects.Upsert(ctx, d.c, "External_Id__c", "W-1001", sampleorg.WidgetCCreate{Name: ptr("Sprocket"), StatusC: &status})
 			if err != nil {
 				return err

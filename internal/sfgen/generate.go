@@ -125,7 +125,8 @@ func Run(cfg *Config) (*Result, error) {
 // *.gen.go files that start with the generator's own header are touched;
 // keep holds the paths, relative to out, of the files this run wrote.
 func removeStale(out string, keep map[string]bool) error {
-	for _, sub := range []string{".", FieldsPackage, PicklistsPackage, PicklistTypesPackage} {
+	// internal/picklisttypes is where earlier versions put picklist types.
+	for _, sub := range []string{".", FieldsPackage, PicklistsPackage, "internal/picklisttypes"} {
 		dir := filepath.Join(out, sub)
 		entries, err := os.ReadDir(dir)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -142,6 +143,13 @@ func removeStale(out string, keep map[string]bool) error {
 			}
 			if err := removeIfGenerated(path); err != nil {
 				return err
+			}
+		}
+		// A subpackage left empty goes, and so do its parents up to out
+		// that it leaves empty: os.Remove removes no folder with files.
+		for d := dir; sub != "." && d != filepath.Clean(out); d = filepath.Dir(d) {
+			if os.Remove(d) != nil {
+				break
 			}
 		}
 	}

@@ -147,6 +147,7 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 	sort.Slice(selected, func(i, j int) bool { return selected[i].Name < selected[j].Name })
 
 	var types naming.Scope
+	types.Reserve("APIVersion") // the package's constant (see docCode)
 
 	// Object names come first, so that a derived name never takes an
 	// object's name.
@@ -243,19 +244,13 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 			}
 		}
 	}
-	// Field-name constants live in their own package (see FieldsCode), with
-	// a scope of their own.
-	var fieldConsts naming.Scope
-	items = items[:0]
+	// Field-name constants live in their own package (see FieldsCode),
+	// named Object_Field after the read shape and its field. Object names
+	// hold no underscore, so the first one separates the two and no
+	// constant can read as another object's field.
 	for _, obj := range m.Objects {
 		for _, f := range obj.Fields {
-			items = append(items, naming.DerivedItem(obj.API+"."+f.API, obj.GoName+f.GoName))
-		}
-	}
-	consts := fieldConsts.Assign(items)
-	for _, obj := range m.Objects {
-		for _, f := range obj.Fields {
-			f.Const = consts[obj.API+"."+f.API]
+			f.Const = obj.GoName + "_" + f.GoName
 		}
 	}
 	return m, nil
