@@ -246,16 +246,15 @@ func apiVersion(cfg *Config) string {
 const (
 	// FieldsPackage holds the field API names (see FieldsCode).
 	FieldsPackage = "fields"
-	// PicklistsPackage holds the picklist types, their values and a
-	// Values method per type (see PicklistsCode), in one file: each file
+	// PicklistsPackage holds the picklist types and their values (see
+	// PicklistsCode), in one file: each file
 	// costs time to create, 0.7 ms on some file systems.
 	PicklistsPackage = "picklists"
 	PicklistsFile    = PicklistsPackage + "/picklists.gen.go"
 )
 
-// PicklistsCode returns package picklists: per picklist a string type,
-// a constant per value and a Values method listing them, in the
-// describe's order; nil when no object has a picklist. The package is
+// PicklistsCode returns package picklists: per picklist a string type
+// and a constant per value, in the describe's order; nil when no object has a picklist. The package is
 // written already formatted, like FieldsCode: it is the only place the
 // types are declared, so that go doc and compiler errors show one name.
 func PicklistsCode(m *Model, cfg *Config) []byte {
@@ -280,15 +279,9 @@ func PicklistsCode(m *Model, cfg *Config) []byte {
 			for _, v := range pl.Values {
 				fmt.Fprintf(&b, "\t%-*s %s = %s\n", width, pl.GoName+v.GoName, pl.GoName, strconv.Quote(v.Value))
 			}
-			fmt.Fprintf(&b, ")\n\n// Values returns the values of %s when the package was generated.\n", pl.GoName)
-			fmt.Fprintf(&b, "func (%s) Values() []%s {\n\treturn []%s{", pl.GoName, pl.GoName, pl.GoName)
-			for i, v := range pl.Values {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(pl.GoName + v.GoName)
-			}
-			b.WriteString("}\n}\n")
+			// No Values method: one per picklist made this package compile
+			// in 29 s instead of 4 s at 1,000 objects (docs/BENCHMARKS.md).
+			b.WriteString(")\n")
 		}
 	}
 	if example == "" {
@@ -296,8 +289,8 @@ func PicklistsCode(m *Model, cfg *Config) []byte {
 	}
 	doc := fmt.Sprintf("// Package %s holds the picklist types of package %s and their values\n"+
 		"// as typed constants, named after their type and value:\n%s"+
-		"// Each type's Values method lists its values. A value Salesforce gains\n"+
-		"// later has no constant until the next generation; an open picklist\n// accepts it all the same.\n",
+		"// A value Salesforce gains later has no constant until the next\n"+
+		"// generation; an open picklist accepts it all the same.\n",
 		PicklistsPackage, cfg.Package, example)
 	return goFile(doc, PicklistsPackage, nil, b.Bytes())
 }

@@ -4,9 +4,8 @@
 // as typed constants, named after their type and value:
 // picklists.AccountTypeValueProspect is a value of type picklists.AccountTypeValue, a field of
 // sampleorg.Account.
-// Each type's Values method lists its values. A value Salesforce gains
-// later has no constant until the next generation; an open picklist
-// accepts it all the same.
+// A value Salesforce gains later has no constant until the next
+// generation; an open picklist accepts it all the same.
 package picklists
 
 // AccountTypeValue is a value of Account.Type, an open picklist: other values are accepted too.
@@ -22,11 +21,6 @@ const (
 	AccountTypeValueTechnologyPartner      AccountTypeValue = "Technology Partner"
 	AccountTypeValueOther                  AccountTypeValue = "Other"
 )
-
-// Values returns the values of AccountTypeValue when the package was generated.
-func (AccountTypeValue) Values() []AccountTypeValue {
-	return []AccountTypeValue{AccountTypeValueProspect, AccountTypeValueCustomerDirect, AccountTypeValueCustomerChannel, AccountTypeValueChannelPartnerReseller, AccountTypeValueInstallationPartner, AccountTypeValueTechnologyPartner, AccountTypeValueOther}
-}
 
 // AccountBillingGeocodeAccuracyValue is a value of Account.BillingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 type AccountBillingGeocodeAccuracyValue string
@@ -46,11 +40,6 @@ const (
 	AccountBillingGeocodeAccuracyValueUnknown      AccountBillingGeocodeAccuracyValue = "Unknown"
 )
 
-// Values returns the values of AccountBillingGeocodeAccuracyValue when the package was generated.
-func (AccountBillingGeocodeAccuracyValue) Values() []AccountBillingGeocodeAccuracyValue {
-	return []AccountBillingGeocodeAccuracyValue{AccountBillingGeocodeAccuracyValueAddress, AccountBillingGeocodeAccuracyValueNearAddress, AccountBillingGeocodeAccuracyValueBlock, AccountBillingGeocodeAccuracyValueStreet, AccountBillingGeocodeAccuracyValueExtendedZip, AccountBillingGeocodeAccuracyValueZip, AccountBillingGeocodeAccuracyValueNeighborhood, AccountBillingGeocodeAccuracyValueCity, AccountBillingGeocodeAccuracyValueCounty, AccountBillingGeocodeAccuracyValueState, AccountBillingGeocodeAccuracyValueUnknown}
-}
-
 // AccountShippingGeocodeAccuracyValue is a value of Account.ShippingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 type AccountShippingGeocodeAccuracyValue string
 
@@ -68,11 +57,6 @@ const (
 	AccountShippingGeocodeAccuracyValueState        AccountShippingGeocodeAccuracyValue = "State"
 	AccountShippingGeocodeAccuracyValueUnknown      AccountShippingGeocodeAccuracyValue = "Unknown"
 )
-
-// Values returns the values of AccountShippingGeocodeAccuracyValue when the package was generated.
-func (AccountShippingGeocodeAccuracyValue) Values() []AccountShippingGeocodeAccuracyValue {
-	return []AccountShippingGeocodeAccuracyValue{AccountShippingGeocodeAccuracyValueAddress, AccountShippingGeocodeAccuracyValueNearAddress, AccountShippingGeocodeAccuracyValueBlock, AccountShippingGeocodeAccuracyValueStreet, AccountShippingGeocodeAccuracyValueExtendedZip, AccountShippingGeocodeAccuracyValueZip, AccountShippingGeocodeAccuracyValueNeighborhood, AccountShippingGeocodeAccuracyValueCity, AccountShippingGeocodeAccuracyValueCounty, AccountShippingGeocodeAccuracyValueState, AccountShippingGeocodeAccuracyValueUnknown}
-}
 
 // AccountIndustryValue is a value of Account.Industry, an open picklist: other values are accepted too.
 type AccountIndustryValue string
@@ -113,11 +97,6 @@ const (
 	AccountIndustryValueOther              AccountIndustryValue = "Other"
 )
 
-// Values returns the values of AccountIndustryValue when the package was generated.
-func (AccountIndustryValue) Values() []AccountIndustryValue {
-	return []AccountIndustryValue{AccountIndustryValueAgriculture, AccountIndustryValueApparel, AccountIndustryValueBanking, AccountIndustryValueBiotechnology, AccountIndustryValueChemicals, AccountIndustryValueCommunications, AccountIndustryValueConstruction, AccountIndustryValueConsulting, AccountIndustryValueEducation, AccountIndustryValueElectronics, AccountIndustryValueEnergy, AccountIndustryValueEngineering, AccountIndustryValueEntertainment, AccountIndustryValueEnvironmental, AccountIndustryValueFinance, AccountIndustryValueFoodBeverage, AccountIndustryValueGovernment, AccountIndustryValueHealthcare, AccountIndustryValueHospitality, AccountIndustryValueInsurance, AccountIndustryValueMachinery, AccountIndustryValueManufacturing, AccountIndustryValueMedia, AccountIndustryValueNotForProfit, AccountIndustryValueRecreation, AccountIndustryValueRetail, AccountIndustryValueShipping, AccountIndustryValueTechnology, AccountIndustryValueTelecommunications, AccountIndustryValueTransportation, AccountIndustryValueUtilities, AccountIndustryValueOther}
-}
-
 // AccountOwnershipValue is a value of Account.Ownership, an open picklist: other values are accepted too.
 type AccountOwnershipValue string
 
@@ -129,11 +108,6 @@ const (
 	AccountOwnershipValueOther      AccountOwnershipValue = "Other"
 )
 
-// Values returns the values of AccountOwnershipValue when the package was generated.
-func (AccountOwnershipValue) Values() []AccountOwnershipValue {
-	return []AccountOwnershipValue{AccountOwnershipValuePublic, AccountOwnershipValuePrivate, AccountOwnershipValueSubsidiary, AccountOwnershipValueOther}
-}
-
 // AccountRatingValue is a value of Account.Rating, an open picklist: other values are accepted too.
 type AccountRatingValue string
 
@@ -143,11 +117,6 @@ const (
 	AccountRatingValueWarm AccountRatingValue = "Warm"
 	AccountRatingValueCold AccountRatingValue = "Cold"
 )
-
-// Values returns the values of AccountRatingValue when the package was generated.
-func (AccountRatingValue) Values() []AccountRatingValue {
-	return []AccountRatingValue{AccountRatingValueHot, AccountRatingValueWarm, AccountRatingValueCold}
-}
 
 // AccountAccountSourceValue is a value of Account.AccountSource, an open picklist: other values are accepted too.
 type AccountAccountSourceValue string
@@ -161,11 +130,6 @@ const (
 	AccountAccountSourceValueOther           AccountAccountSourceValue = "Other"
 )
 
-// Values returns the values of AccountAccountSourceValue when the package was generated.
-func (AccountAccountSourceValue) Values() []AccountAccountSourceValue {
-	return []AccountAccountSourceValue{AccountAccountSourceValueWeb, AccountAccountSourceValuePhoneInquiry, AccountAccountSourceValuePartnerReferral, AccountAccountSourceValuePurchasedList, AccountAccountSourceValueOther}
-}
-
 // AccountCustomerPriorityCValue is a value of Account.CustomerPriority__c, an open picklist: other values are accepted too.
 type AccountCustomerPriorityCValue string
 
@@ -175,11 +139,6 @@ const (
 	AccountCustomerPriorityCValueLow    AccountCustomerPriorityCValue = "Low"
 	AccountCustomerPriorityCValueMedium AccountCustomerPriorityCValue = "Medium"
 )
-
-// Values returns the values of AccountCustomerPriorityCValue when the package was generated.
-func (AccountCustomerPriorityCValue) Values() []AccountCustomerPriorityCValue {
-	return []AccountCustomerPriorityCValue{AccountCustomerPriorityCValueHigh, AccountCustomerPriorityCValueLow, AccountCustomerPriorityCValueMedium}
-}
 
 // AccountSLACValue is a value of Account.SLA__c, an open picklist: other values are accepted too.
 type AccountSLACValue string
@@ -192,11 +151,6 @@ const (
 	AccountSLACValueBronze   AccountSLACValue = "Bronze"
 )
 
-// Values returns the values of AccountSLACValue when the package was generated.
-func (AccountSLACValue) Values() []AccountSLACValue {
-	return []AccountSLACValue{AccountSLACValueGold, AccountSLACValueSilver, AccountSLACValuePlatinum, AccountSLACValueBronze}
-}
-
 // AccountActiveCValue is a value of Account.Active__c, an open picklist: other values are accepted too.
 type AccountActiveCValue string
 
@@ -205,11 +159,6 @@ const (
 	AccountActiveCValueNo  AccountActiveCValue = "No"
 	AccountActiveCValueYes AccountActiveCValue = "Yes"
 )
-
-// Values returns the values of AccountActiveCValue when the package was generated.
-func (AccountActiveCValue) Values() []AccountActiveCValue {
-	return []AccountActiveCValue{AccountActiveCValueNo, AccountActiveCValueYes}
-}
 
 // CaseTypeValue is a value of Case.Type, an open picklist: other values are accepted too.
 type CaseTypeValue string
@@ -223,11 +172,6 @@ const (
 	CaseTypeValueOther      CaseTypeValue = "Other"
 )
 
-// Values returns the values of CaseTypeValue when the package was generated.
-func (CaseTypeValue) Values() []CaseTypeValue {
-	return []CaseTypeValue{CaseTypeValueMechanical, CaseTypeValueElectrical, CaseTypeValueElectronic, CaseTypeValueStructural, CaseTypeValueOther}
-}
-
 // CaseStatusValue is a value of Case.Status, an open picklist: other values are accepted too.
 type CaseStatusValue string
 
@@ -238,11 +182,6 @@ const (
 	CaseStatusValueEscalated CaseStatusValue = "Escalated"
 	CaseStatusValueClosed    CaseStatusValue = "Closed"
 )
-
-// Values returns the values of CaseStatusValue when the package was generated.
-func (CaseStatusValue) Values() []CaseStatusValue {
-	return []CaseStatusValue{CaseStatusValueNew, CaseStatusValueWorking, CaseStatusValueEscalated, CaseStatusValueClosed}
-}
 
 // CaseReasonValue is a value of Case.Reason, an open picklist: other values are accepted too.
 type CaseReasonValue string
@@ -258,11 +197,6 @@ const (
 	CaseReasonValueOther               CaseReasonValue = "Other"
 )
 
-// Values returns the values of CaseReasonValue when the package was generated.
-func (CaseReasonValue) Values() []CaseReasonValue {
-	return []CaseReasonValue{CaseReasonValueInstallation, CaseReasonValueEquipmentComplexity, CaseReasonValuePerformance, CaseReasonValueBreakdown, CaseReasonValueEquipmentDesign, CaseReasonValueFeedback, CaseReasonValueOther}
-}
-
 // CaseOriginValue is a value of Case.Origin, an open picklist: other values are accepted too.
 type CaseOriginValue string
 
@@ -272,11 +206,6 @@ const (
 	CaseOriginValueEmail CaseOriginValue = "Email"
 	CaseOriginValueWeb   CaseOriginValue = "Web"
 )
-
-// Values returns the values of CaseOriginValue when the package was generated.
-func (CaseOriginValue) Values() []CaseOriginValue {
-	return []CaseOriginValue{CaseOriginValuePhone, CaseOriginValueEmail, CaseOriginValueWeb}
-}
 
 // CasePriorityValue is a value of Case.Priority, an open picklist: other values are accepted too.
 type CasePriorityValue string
@@ -288,11 +217,6 @@ const (
 	CasePriorityValueLow    CasePriorityValue = "Low"
 )
 
-// Values returns the values of CasePriorityValue when the package was generated.
-func (CasePriorityValue) Values() []CasePriorityValue {
-	return []CasePriorityValue{CasePriorityValueHigh, CasePriorityValueMedium, CasePriorityValueLow}
-}
-
 // CaseSLAViolationCValue is a value of Case.SLAViolation__c, an open picklist: other values are accepted too.
 type CaseSLAViolationCValue string
 
@@ -301,11 +225,6 @@ const (
 	CaseSLAViolationCValueNo  CaseSLAViolationCValue = "No"
 	CaseSLAViolationCValueYes CaseSLAViolationCValue = "Yes"
 )
-
-// Values returns the values of CaseSLAViolationCValue when the package was generated.
-func (CaseSLAViolationCValue) Values() []CaseSLAViolationCValue {
-	return []CaseSLAViolationCValue{CaseSLAViolationCValueNo, CaseSLAViolationCValueYes}
-}
 
 // CaseProductCValue is a value of Case.Product__c, an open picklist: other values are accepted too.
 type CaseProductCValue string
@@ -323,11 +242,6 @@ const (
 	CaseProductCValueGC1020 CaseProductCValue = "GC1020"
 )
 
-// Values returns the values of CaseProductCValue when the package was generated.
-func (CaseProductCValue) Values() []CaseProductCValue {
-	return []CaseProductCValue{CaseProductCValueGC1040, CaseProductCValueGC1060, CaseProductCValueGC3020, CaseProductCValueGC3040, CaseProductCValueGC3060, CaseProductCValueGC5020, CaseProductCValueGC5040, CaseProductCValueGC5060, CaseProductCValueGC1020}
-}
-
 // ContactSalutationValue is a value of Contact.Salutation, an open picklist: other values are accepted too.
 type ContactSalutationValue string
 
@@ -340,11 +254,6 @@ const (
 	ContactSalutationValueProf ContactSalutationValue = "Prof."
 	ContactSalutationValueMx   ContactSalutationValue = "Mx."
 )
-
-// Values returns the values of ContactSalutationValue when the package was generated.
-func (ContactSalutationValue) Values() []ContactSalutationValue {
-	return []ContactSalutationValue{ContactSalutationValueMr, ContactSalutationValueMs, ContactSalutationValueMrs, ContactSalutationValueDr, ContactSalutationValueProf, ContactSalutationValueMx}
-}
 
 // ContactMailingGeocodeAccuracyValue is a value of Contact.MailingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 type ContactMailingGeocodeAccuracyValue string
@@ -364,11 +273,6 @@ const (
 	ContactMailingGeocodeAccuracyValueUnknown      ContactMailingGeocodeAccuracyValue = "Unknown"
 )
 
-// Values returns the values of ContactMailingGeocodeAccuracyValue when the package was generated.
-func (ContactMailingGeocodeAccuracyValue) Values() []ContactMailingGeocodeAccuracyValue {
-	return []ContactMailingGeocodeAccuracyValue{ContactMailingGeocodeAccuracyValueAddress, ContactMailingGeocodeAccuracyValueNearAddress, ContactMailingGeocodeAccuracyValueBlock, ContactMailingGeocodeAccuracyValueStreet, ContactMailingGeocodeAccuracyValueExtendedZip, ContactMailingGeocodeAccuracyValueZip, ContactMailingGeocodeAccuracyValueNeighborhood, ContactMailingGeocodeAccuracyValueCity, ContactMailingGeocodeAccuracyValueCounty, ContactMailingGeocodeAccuracyValueState, ContactMailingGeocodeAccuracyValueUnknown}
-}
-
 // ContactLeadSourceValue is a value of Contact.LeadSource, an open picklist: other values are accepted too.
 type ContactLeadSourceValue string
 
@@ -381,11 +285,6 @@ const (
 	ContactLeadSourceValueOther           ContactLeadSourceValue = "Other"
 )
 
-// Values returns the values of ContactLeadSourceValue when the package was generated.
-func (ContactLeadSourceValue) Values() []ContactLeadSourceValue {
-	return []ContactLeadSourceValue{ContactLeadSourceValueWeb, ContactLeadSourceValuePhoneInquiry, ContactLeadSourceValuePartnerReferral, ContactLeadSourceValuePurchasedList, ContactLeadSourceValueOther}
-}
-
 // ContactLevelCValue is a value of Contact.Level__c, an open picklist: other values are accepted too.
 type ContactLevelCValue string
 
@@ -395,11 +294,6 @@ const (
 	ContactLevelCValueTertiary  ContactLevelCValue = "Tertiary"
 	ContactLevelCValuePrimary   ContactLevelCValue = "Primary"
 )
-
-// Values returns the values of ContactLevelCValue when the package was generated.
-func (ContactLevelCValue) Values() []ContactLevelCValue {
-	return []ContactLevelCValue{ContactLevelCValueSecondary, ContactLevelCValueTertiary, ContactLevelCValuePrimary}
-}
 
 // LeadSalutationValue is a value of Lead.Salutation, an open picklist: other values are accepted too.
 type LeadSalutationValue string
@@ -413,11 +307,6 @@ const (
 	LeadSalutationValueProf LeadSalutationValue = "Prof."
 	LeadSalutationValueMx   LeadSalutationValue = "Mx."
 )
-
-// Values returns the values of LeadSalutationValue when the package was generated.
-func (LeadSalutationValue) Values() []LeadSalutationValue {
-	return []LeadSalutationValue{LeadSalutationValueMr, LeadSalutationValueMs, LeadSalutationValueMrs, LeadSalutationValueDr, LeadSalutationValueProf, LeadSalutationValueMx}
-}
 
 // LeadGeocodeAccuracyValue is a value of Lead.GeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 type LeadGeocodeAccuracyValue string
@@ -437,11 +326,6 @@ const (
 	LeadGeocodeAccuracyValueUnknown      LeadGeocodeAccuracyValue = "Unknown"
 )
 
-// Values returns the values of LeadGeocodeAccuracyValue when the package was generated.
-func (LeadGeocodeAccuracyValue) Values() []LeadGeocodeAccuracyValue {
-	return []LeadGeocodeAccuracyValue{LeadGeocodeAccuracyValueAddress, LeadGeocodeAccuracyValueNearAddress, LeadGeocodeAccuracyValueBlock, LeadGeocodeAccuracyValueStreet, LeadGeocodeAccuracyValueExtendedZip, LeadGeocodeAccuracyValueZip, LeadGeocodeAccuracyValueNeighborhood, LeadGeocodeAccuracyValueCity, LeadGeocodeAccuracyValueCounty, LeadGeocodeAccuracyValueState, LeadGeocodeAccuracyValueUnknown}
-}
-
 // LeadLeadSourceValue is a value of Lead.LeadSource, an open picklist: other values are accepted too.
 type LeadLeadSourceValue string
 
@@ -454,11 +338,6 @@ const (
 	LeadLeadSourceValueOther           LeadLeadSourceValue = "Other"
 )
 
-// Values returns the values of LeadLeadSourceValue when the package was generated.
-func (LeadLeadSourceValue) Values() []LeadLeadSourceValue {
-	return []LeadLeadSourceValue{LeadLeadSourceValueWeb, LeadLeadSourceValuePhoneInquiry, LeadLeadSourceValuePartnerReferral, LeadLeadSourceValuePurchasedList, LeadLeadSourceValueOther}
-}
-
 // LeadStatusValue is a value of Lead.Status, an open picklist: other values are accepted too.
 type LeadStatusValue string
 
@@ -469,11 +348,6 @@ const (
 	LeadStatusValueClosedConverted    LeadStatusValue = "Closed - Converted"
 	LeadStatusValueClosedNotConverted LeadStatusValue = "Closed - Not Converted"
 )
-
-// Values returns the values of LeadStatusValue when the package was generated.
-func (LeadStatusValue) Values() []LeadStatusValue {
-	return []LeadStatusValue{LeadStatusValueOpenNotContacted, LeadStatusValueWorkingContacted, LeadStatusValueClosedConverted, LeadStatusValueClosedNotConverted}
-}
 
 // LeadIndustryValue is a value of Lead.Industry, an open picklist: other values are accepted too.
 type LeadIndustryValue string
@@ -514,11 +388,6 @@ const (
 	LeadIndustryValueOther              LeadIndustryValue = "Other"
 )
 
-// Values returns the values of LeadIndustryValue when the package was generated.
-func (LeadIndustryValue) Values() []LeadIndustryValue {
-	return []LeadIndustryValue{LeadIndustryValueAgriculture, LeadIndustryValueApparel, LeadIndustryValueBanking, LeadIndustryValueBiotechnology, LeadIndustryValueChemicals, LeadIndustryValueCommunications, LeadIndustryValueConstruction, LeadIndustryValueConsulting, LeadIndustryValueEducation, LeadIndustryValueElectronics, LeadIndustryValueEnergy, LeadIndustryValueEngineering, LeadIndustryValueEntertainment, LeadIndustryValueEnvironmental, LeadIndustryValueFinance, LeadIndustryValueFoodBeverage, LeadIndustryValueGovernment, LeadIndustryValueHealthcare, LeadIndustryValueHospitality, LeadIndustryValueInsurance, LeadIndustryValueMachinery, LeadIndustryValueManufacturing, LeadIndustryValueMedia, LeadIndustryValueNotForProfit, LeadIndustryValueRecreation, LeadIndustryValueRetail, LeadIndustryValueShipping, LeadIndustryValueTechnology, LeadIndustryValueTelecommunications, LeadIndustryValueTransportation, LeadIndustryValueUtilities, LeadIndustryValueOther}
-}
-
 // LeadRatingValue is a value of Lead.Rating, an open picklist: other values are accepted too.
 type LeadRatingValue string
 
@@ -529,11 +398,6 @@ const (
 	LeadRatingValueCold LeadRatingValue = "Cold"
 )
 
-// Values returns the values of LeadRatingValue when the package was generated.
-func (LeadRatingValue) Values() []LeadRatingValue {
-	return []LeadRatingValue{LeadRatingValueHot, LeadRatingValueWarm, LeadRatingValueCold}
-}
-
 // LeadProductInterestCValue is a value of Lead.ProductInterest__c, an open picklist: other values are accepted too.
 type LeadProductInterestCValue string
 
@@ -543,11 +407,6 @@ const (
 	LeadProductInterestCValueGC5000Series LeadProductInterestCValue = "GC5000 series"
 	LeadProductInterestCValueGC3000Series LeadProductInterestCValue = "GC3000 series"
 )
-
-// Values returns the values of LeadProductInterestCValue when the package was generated.
-func (LeadProductInterestCValue) Values() []LeadProductInterestCValue {
-	return []LeadProductInterestCValue{LeadProductInterestCValueGC1000Series, LeadProductInterestCValueGC5000Series, LeadProductInterestCValueGC3000Series}
-}
 
 // OpportunityStageNameValue is a value of Opportunity.StageName, an open picklist: other values are accepted too.
 type OpportunityStageNameValue string
@@ -566,11 +425,6 @@ const (
 	OpportunityStageNameValueClosedLost         OpportunityStageNameValue = "Closed Lost"
 )
 
-// Values returns the values of OpportunityStageNameValue when the package was generated.
-func (OpportunityStageNameValue) Values() []OpportunityStageNameValue {
-	return []OpportunityStageNameValue{OpportunityStageNameValueProspecting, OpportunityStageNameValueQualification, OpportunityStageNameValueNeedsAnalysis, OpportunityStageNameValueValueProposition, OpportunityStageNameValueIdDecisionMakers, OpportunityStageNameValuePerceptionAnalysis, OpportunityStageNameValueProposalPriceQuote, OpportunityStageNameValueNegotiationReview, OpportunityStageNameValueClosedWon, OpportunityStageNameValueClosedLost}
-}
-
 // OpportunityTypeValue is a value of Opportunity.Type, an open picklist: other values are accepted too.
 type OpportunityTypeValue string
 
@@ -581,11 +435,6 @@ const (
 	OpportunityTypeValueExistingCustomerDowngrade   OpportunityTypeValue = "Existing Customer - Downgrade"
 	OpportunityTypeValueNewCustomer                 OpportunityTypeValue = "New Customer"
 )
-
-// Values returns the values of OpportunityTypeValue when the package was generated.
-func (OpportunityTypeValue) Values() []OpportunityTypeValue {
-	return []OpportunityTypeValue{OpportunityTypeValueExistingCustomerUpgrade, OpportunityTypeValueExistingCustomerReplacement, OpportunityTypeValueExistingCustomerDowngrade, OpportunityTypeValueNewCustomer}
-}
 
 // OpportunityLeadSourceValue is a value of Opportunity.LeadSource, an open picklist: other values are accepted too.
 type OpportunityLeadSourceValue string
@@ -598,11 +447,6 @@ const (
 	OpportunityLeadSourceValuePurchasedList   OpportunityLeadSourceValue = "Purchased List"
 	OpportunityLeadSourceValueOther           OpportunityLeadSourceValue = "Other"
 )
-
-// Values returns the values of OpportunityLeadSourceValue when the package was generated.
-func (OpportunityLeadSourceValue) Values() []OpportunityLeadSourceValue {
-	return []OpportunityLeadSourceValue{OpportunityLeadSourceValueWeb, OpportunityLeadSourceValuePhoneInquiry, OpportunityLeadSourceValuePartnerReferral, OpportunityLeadSourceValuePurchasedList, OpportunityLeadSourceValueOther}
-}
 
 // OpportunityForecastCategoryValue is a value of Opportunity.ForecastCategory, a restricted picklist: Salesforce accepts no other value.
 type OpportunityForecastCategoryValue string
@@ -617,11 +461,6 @@ const (
 	OpportunityForecastCategoryValueClosed     OpportunityForecastCategoryValue = "Closed"
 )
 
-// Values returns the values of OpportunityForecastCategoryValue when the package was generated.
-func (OpportunityForecastCategoryValue) Values() []OpportunityForecastCategoryValue {
-	return []OpportunityForecastCategoryValue{OpportunityForecastCategoryValueOmitted, OpportunityForecastCategoryValuePipeline, OpportunityForecastCategoryValueBestCase, OpportunityForecastCategoryValueMostLikely, OpportunityForecastCategoryValueForecast, OpportunityForecastCategoryValueClosed}
-}
-
 // OpportunityForecastCategoryNameValue is a value of Opportunity.ForecastCategoryName, a restricted picklist: Salesforce accepts no other value.
 type OpportunityForecastCategoryNameValue string
 
@@ -634,11 +473,6 @@ const (
 	OpportunityForecastCategoryNameValueClosed   OpportunityForecastCategoryNameValue = "Closed"
 )
 
-// Values returns the values of OpportunityForecastCategoryNameValue when the package was generated.
-func (OpportunityForecastCategoryNameValue) Values() []OpportunityForecastCategoryNameValue {
-	return []OpportunityForecastCategoryNameValue{OpportunityForecastCategoryNameValueOmitted, OpportunityForecastCategoryNameValuePipeline, OpportunityForecastCategoryNameValueBestCase, OpportunityForecastCategoryNameValueCommit, OpportunityForecastCategoryNameValueClosed}
-}
-
 // OpportunityDeliveryInstallationStatusCValue is a value of Opportunity.DeliveryInstallationStatus__c, an open picklist: other values are accepted too.
 type OpportunityDeliveryInstallationStatusCValue string
 
@@ -648,11 +482,6 @@ const (
 	OpportunityDeliveryInstallationStatusCValueYetToBegin OpportunityDeliveryInstallationStatusCValue = "Yet to begin"
 	OpportunityDeliveryInstallationStatusCValueCompleted  OpportunityDeliveryInstallationStatusCValue = "Completed"
 )
-
-// Values returns the values of OpportunityDeliveryInstallationStatusCValue when the package was generated.
-func (OpportunityDeliveryInstallationStatusCValue) Values() []OpportunityDeliveryInstallationStatusCValue {
-	return []OpportunityDeliveryInstallationStatusCValue{OpportunityDeliveryInstallationStatusCValueInProgress, OpportunityDeliveryInstallationStatusCValueYetToBegin, OpportunityDeliveryInstallationStatusCValueCompleted}
-}
 
 // TaskSubjectValue is a value of Task.Subject, an open picklist: other values are accepted too.
 type TaskSubjectValue string
@@ -666,11 +495,6 @@ const (
 	TaskSubjectValueOther      TaskSubjectValue = "Other"
 )
 
-// Values returns the values of TaskSubjectValue when the package was generated.
-func (TaskSubjectValue) Values() []TaskSubjectValue {
-	return []TaskSubjectValue{TaskSubjectValueCall, TaskSubjectValueEmail, TaskSubjectValueSendLetter, TaskSubjectValueSendQuote, TaskSubjectValueOther}
-}
-
 // TaskStatusValue is a value of Task.Status, an open picklist: other values are accepted too.
 type TaskStatusValue string
 
@@ -683,11 +507,6 @@ const (
 	TaskStatusValueDeferred             TaskStatusValue = "Deferred"
 )
 
-// Values returns the values of TaskStatusValue when the package was generated.
-func (TaskStatusValue) Values() []TaskStatusValue {
-	return []TaskStatusValue{TaskStatusValueNotStarted, TaskStatusValueInProgress, TaskStatusValueCompleted, TaskStatusValueWaitingOnSomeoneElse, TaskStatusValueDeferred}
-}
-
 // TaskPriorityValue is a value of Task.Priority, an open picklist: other values are accepted too.
 type TaskPriorityValue string
 
@@ -698,11 +517,6 @@ const (
 	TaskPriorityValueLow    TaskPriorityValue = "Low"
 )
 
-// Values returns the values of TaskPriorityValue when the package was generated.
-func (TaskPriorityValue) Values() []TaskPriorityValue {
-	return []TaskPriorityValue{TaskPriorityValueHigh, TaskPriorityValueNormal, TaskPriorityValueLow}
-}
-
 // TaskCallTypeValue is a value of Task.CallType, a restricted picklist: Salesforce accepts no other value.
 type TaskCallTypeValue string
 
@@ -712,11 +526,6 @@ const (
 	TaskCallTypeValueInbound  TaskCallTypeValue = "Inbound"
 	TaskCallTypeValueOutbound TaskCallTypeValue = "Outbound"
 )
-
-// Values returns the values of TaskCallTypeValue when the package was generated.
-func (TaskCallTypeValue) Values() []TaskCallTypeValue {
-	return []TaskCallTypeValue{TaskCallTypeValueInternal, TaskCallTypeValueInbound, TaskCallTypeValueOutbound}
-}
 
 // TaskTaskSubtypeValue is a value of Task.TaskSubtype, a restricted picklist: Salesforce accepts no other value.
 type TaskTaskSubtypeValue string
@@ -730,11 +539,6 @@ const (
 	TaskTaskSubtypeValueCall      TaskTaskSubtypeValue = "Call"
 	TaskTaskSubtypeValueLinkedIn  TaskTaskSubtypeValue = "LinkedIn"
 )
-
-// Values returns the values of TaskTaskSubtypeValue when the package was generated.
-func (TaskTaskSubtypeValue) Values() []TaskTaskSubtypeValue {
-	return []TaskTaskSubtypeValue{TaskTaskSubtypeValueTask, TaskTaskSubtypeValueEmail, TaskTaskSubtypeValueListEmail, TaskTaskSubtypeValueCadence, TaskTaskSubtypeValueCall, TaskTaskSubtypeValueLinkedIn}
-}
 
 // UserGeocodeAccuracyValue is a value of User.GeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 type UserGeocodeAccuracyValue string
@@ -753,11 +557,6 @@ const (
 	UserGeocodeAccuracyValueState        UserGeocodeAccuracyValue = "State"
 	UserGeocodeAccuracyValueUnknown      UserGeocodeAccuracyValue = "Unknown"
 )
-
-// Values returns the values of UserGeocodeAccuracyValue when the package was generated.
-func (UserGeocodeAccuracyValue) Values() []UserGeocodeAccuracyValue {
-	return []UserGeocodeAccuracyValue{UserGeocodeAccuracyValueAddress, UserGeocodeAccuracyValueNearAddress, UserGeocodeAccuracyValueBlock, UserGeocodeAccuracyValueStreet, UserGeocodeAccuracyValueExtendedZip, UserGeocodeAccuracyValueZip, UserGeocodeAccuracyValueNeighborhood, UserGeocodeAccuracyValueCity, UserGeocodeAccuracyValueCounty, UserGeocodeAccuracyValueState, UserGeocodeAccuracyValueUnknown}
-}
 
 // UserTimeZoneSidKeyValue is a value of User.TimeZoneSidKey, a restricted picklist: Salesforce accepts no other value.
 type UserTimeZoneSidKeyValue string
@@ -790,11 +589,6 @@ const (
 	UserTimeZoneSidKeyValuePacificPagoPago    UserTimeZoneSidKeyValue = "Pacific/Pago_Pago"
 )
 
-// Values returns the values of UserTimeZoneSidKeyValue when the package was generated.
-func (UserTimeZoneSidKeyValue) Values() []UserTimeZoneSidKeyValue {
-	return []UserTimeZoneSidKeyValue{UserTimeZoneSidKeyValuePacificKiritimati, UserTimeZoneSidKeyValuePacificAuckland, UserTimeZoneSidKeyValueAustraliaSydney, UserTimeZoneSidKeyValueAsiaTokyo, UserTimeZoneSidKeyValueAsiaShanghai, UserTimeZoneSidKeyValueAsiaSingapore, UserTimeZoneSidKeyValueAsiaKolkata, UserTimeZoneSidKeyValueAsiaDubai, UserTimeZoneSidKeyValueEuropeMoscow, UserTimeZoneSidKeyValueAfricaJohannesburg, UserTimeZoneSidKeyValueEuropeBerlin, UserTimeZoneSidKeyValueEuropeParis, UserTimeZoneSidKeyValueEuropeLondon, UserTimeZoneSidKeyValueGMT, UserTimeZoneSidKeyValueAmericaSaoPaulo, UserTimeZoneSidKeyValueAmericaHalifax, UserTimeZoneSidKeyValueAmericaNewYork, UserTimeZoneSidKeyValueAmericaChicago, UserTimeZoneSidKeyValueAmericaDenver, UserTimeZoneSidKeyValueAmericaPhoenix, UserTimeZoneSidKeyValueAmericaLosAngeles, UserTimeZoneSidKeyValueAmericaAnchorage, UserTimeZoneSidKeyValuePacificHonolulu, UserTimeZoneSidKeyValuePacificPagoPago}
-}
-
 // UserLocaleSidKeyValue is a value of User.LocaleSidKey, a restricted picklist: Salesforce accepts no other value.
 type UserLocaleSidKeyValue string
 
@@ -819,11 +613,6 @@ const (
 	UserLocaleSidKeyValueZhCN UserLocaleSidKeyValue = "zh_CN"
 )
 
-// Values returns the values of UserLocaleSidKeyValue when the package was generated.
-func (UserLocaleSidKeyValue) Values() []UserLocaleSidKeyValue {
-	return []UserLocaleSidKeyValue{UserLocaleSidKeyValueEnAU, UserLocaleSidKeyValueEnCA, UserLocaleSidKeyValueEnGB, UserLocaleSidKeyValueEnIN, UserLocaleSidKeyValueEnUS, UserLocaleSidKeyValueFrCA, UserLocaleSidKeyValueFrFR, UserLocaleSidKeyValueDeDE, UserLocaleSidKeyValueItIT, UserLocaleSidKeyValueJaJP, UserLocaleSidKeyValueKoKR, UserLocaleSidKeyValueNlNL, UserLocaleSidKeyValuePtBR, UserLocaleSidKeyValueEsES, UserLocaleSidKeyValueEsMX, UserLocaleSidKeyValueSvSE, UserLocaleSidKeyValueZhCN}
-}
-
 // UserEmailEncodingKeyValue is a value of User.EmailEncodingKey, a restricted picklist: Salesforce accepts no other value.
 type UserEmailEncodingKeyValue string
 
@@ -841,11 +630,6 @@ const (
 	UserEmailEncodingKeyValueXSJIS0213   UserEmailEncodingKeyValue = "x-SJIS_0213"
 )
 
-// Values returns the values of UserEmailEncodingKeyValue when the package was generated.
-func (UserEmailEncodingKeyValue) Values() []UserEmailEncodingKeyValue {
-	return []UserEmailEncodingKeyValue{UserEmailEncodingKeyValueUTF8, UserEmailEncodingKeyValueISO88591, UserEmailEncodingKeyValueShiftJIS, UserEmailEncodingKeyValueISO2022JP, UserEmailEncodingKeyValueEUCJP, UserEmailEncodingKeyValueKsC56011987, UserEmailEncodingKeyValueBig5, UserEmailEncodingKeyValueGB2312, UserEmailEncodingKeyValueBig5HKSCS, UserEmailEncodingKeyValueXSJIS0213}
-}
-
 // UserUserTypeValue is a value of User.UserType, a restricted picklist: Salesforce accepts no other value.
 type UserUserTypeValue string
 
@@ -860,11 +644,6 @@ const (
 	UserUserTypeValueCsnOnly              UserUserTypeValue = "CsnOnly"
 	UserUserTypeValueSelfService          UserUserTypeValue = "SelfService"
 )
-
-// Values returns the values of UserUserTypeValue when the package was generated.
-func (UserUserTypeValue) Values() []UserUserTypeValue {
-	return []UserUserTypeValue{UserUserTypeValueStandard, UserUserTypeValuePowerPartner, UserUserTypeValuePowerCustomerSuccess, UserUserTypeValueCustomerSuccess, UserUserTypeValueGuest, UserUserTypeValueCspLitePortal, UserUserTypeValueCsnOnly, UserUserTypeValueSelfService}
-}
 
 // UserLanguageLocaleKeyValue is a value of User.LanguageLocaleKey, a restricted picklist: Salesforce accepts no other value.
 type UserLanguageLocaleKeyValue string
@@ -890,11 +669,6 @@ const (
 	UserLanguageLocaleKeyValueEsMX UserLanguageLocaleKeyValue = "es_MX"
 )
 
-// Values returns the values of UserLanguageLocaleKeyValue when the package was generated.
-func (UserLanguageLocaleKeyValue) Values() []UserLanguageLocaleKeyValue {
-	return []UserLanguageLocaleKeyValue{UserLanguageLocaleKeyValueEnUS, UserLanguageLocaleKeyValueDe, UserLanguageLocaleKeyValueEs, UserLanguageLocaleKeyValueFr, UserLanguageLocaleKeyValueIt, UserLanguageLocaleKeyValueJa, UserLanguageLocaleKeyValueSv, UserLanguageLocaleKeyValueKo, UserLanguageLocaleKeyValueZhTW, UserLanguageLocaleKeyValueZhCN, UserLanguageLocaleKeyValuePtBR, UserLanguageLocaleKeyValueNlNL, UserLanguageLocaleKeyValueDa, UserLanguageLocaleKeyValueFi, UserLanguageLocaleKeyValueNo, UserLanguageLocaleKeyValueRu, UserLanguageLocaleKeyValueEsMX}
-}
-
 // WidgetCStatusCValue is a value of Widget__c.Status__c, a restricted picklist: Salesforce accepts no other value.
 type WidgetCStatusCValue string
 
@@ -904,11 +678,6 @@ const (
 	WidgetCStatusCValueActive  WidgetCStatusCValue = "Active"
 	WidgetCStatusCValueRetired WidgetCStatusCValue = "Retired"
 )
-
-// Values returns the values of WidgetCStatusCValue when the package was generated.
-func (WidgetCStatusCValue) Values() []WidgetCStatusCValue {
-	return []WidgetCStatusCValue{WidgetCStatusCValueDraft, WidgetCStatusCValueActive, WidgetCStatusCValueRetired}
-}
 
 // WidgetCCategoryCValue is a value of Widget__c.Category__c, an open picklist: other values are accepted too.
 type WidgetCCategoryCValue string
@@ -920,11 +689,6 @@ const (
 	WidgetCCategoryCValueService   WidgetCCategoryCValue = "Service"
 	WidgetCCategoryCValueAccessory WidgetCCategoryCValue = "Accessory"
 )
-
-// Values returns the values of WidgetCCategoryCValue when the package was generated.
-func (WidgetCCategoryCValue) Values() []WidgetCCategoryCValue {
-	return []WidgetCCategoryCValue{WidgetCCategoryCValueHardware, WidgetCCategoryCValueSoftware, WidgetCCategoryCValueService, WidgetCCategoryCValueAccessory}
-}
 
 // WidgetCSubcategoryCValue is a value of Widget__c.Subcategory__c, an open picklist: other values are accepted too.
 type WidgetCSubcategoryCValue string
@@ -944,11 +708,6 @@ const (
 	WidgetCSubcategoryCValueMount            WidgetCSubcategoryCValue = "Mount"
 )
 
-// Values returns the values of WidgetCSubcategoryCValue when the package was generated.
-func (WidgetCSubcategoryCValue) Values() []WidgetCSubcategoryCValue {
-	return []WidgetCSubcategoryCValue{WidgetCSubcategoryCValueSensor, WidgetCSubcategoryCValueActuator, WidgetCSubcategoryCValueController, WidgetCSubcategoryCValueFirmware, WidgetCSubcategoryCValueDesktopApp, WidgetCSubcategoryCValueMobileApp, WidgetCSubcategoryCValueInstallation, WidgetCSubcategoryCValueMaintenance, WidgetCSubcategoryCValueExtendedWarranty, WidgetCSubcategoryCValueCable, WidgetCSubcategoryCValueMount}
-}
-
 // WidgetCColorsCValue is a value of Widget__c.Colors__c, an open picklist: other values are accepted too.
 type WidgetCColorsCValue string
 
@@ -961,11 +720,6 @@ const (
 	WidgetCColorsCValueWhite WidgetCColorsCValue = "White"
 )
 
-// Values returns the values of WidgetCColorsCValue when the package was generated.
-func (WidgetCColorsCValue) Values() []WidgetCColorsCValue {
-	return []WidgetCColorsCValue{WidgetCColorsCValueRed, WidgetCColorsCValueGreen, WidgetCColorsCValueBlue, WidgetCColorsCValueBlack, WidgetCColorsCValueWhite}
-}
-
 // WidgetCFinishCValue is a value of Widget__c.Finish__c, an open picklist: other values are accepted too.
 type WidgetCFinishCValue string
 
@@ -975,11 +729,6 @@ const (
 	WidgetCFinishCValueGloss WidgetCFinishCValue = "Gloss"
 	WidgetCFinishCValueSatin WidgetCFinishCValue = "Satin"
 )
-
-// Values returns the values of WidgetCFinishCValue when the package was generated.
-func (WidgetCFinishCValue) Values() []WidgetCFinishCValue {
-	return []WidgetCFinishCValue{WidgetCFinishCValueMatte, WidgetCFinishCValueGloss, WidgetCFinishCValueSatin}
-}
 
 // WidgetCShipToStateCodeSValue is a value of Widget__c.Ship_To__StateCode__s, a restricted picklist: Salesforce accepts no other value.
 type WidgetCShipToStateCodeSValue string
@@ -1000,11 +749,6 @@ const (
 	WidgetCShipToStateCodeSValueWA  WidgetCShipToStateCodeSValue = "WA"
 )
 
-// Values returns the values of WidgetCShipToStateCodeSValue when the package was generated.
-func (WidgetCShipToStateCodeSValue) Values() []WidgetCShipToStateCodeSValue {
-	return []WidgetCShipToStateCodeSValue{WidgetCShipToStateCodeSValueBC, WidgetCShipToStateCodeSValueCA, WidgetCShipToStateCodeSValueIL, WidgetCShipToStateCodeSValueMA, WidgetCShipToStateCodeSValueNSW, WidgetCShipToStateCodeSValueNY, WidgetCShipToStateCodeSValueON, WidgetCShipToStateCodeSValueQC, WidgetCShipToStateCodeSValueQLD, WidgetCShipToStateCodeSValueTX, WidgetCShipToStateCodeSValueVIC, WidgetCShipToStateCodeSValueWA}
-}
-
 // WidgetCShipToCountryCodeSValue is a value of Widget__c.Ship_To__CountryCode__s, a restricted picklist: Salesforce accepts no other value.
 type WidgetCShipToCountryCodeSValue string
 
@@ -1016,11 +760,6 @@ const (
 	WidgetCShipToCountryCodeSValueGB WidgetCShipToCountryCodeSValue = "GB"
 	WidgetCShipToCountryCodeSValueUS WidgetCShipToCountryCodeSValue = "US"
 )
-
-// Values returns the values of WidgetCShipToCountryCodeSValue when the package was generated.
-func (WidgetCShipToCountryCodeSValue) Values() []WidgetCShipToCountryCodeSValue {
-	return []WidgetCShipToCountryCodeSValue{WidgetCShipToCountryCodeSValueAU, WidgetCShipToCountryCodeSValueCA, WidgetCShipToCountryCodeSValueDE, WidgetCShipToCountryCodeSValueGB, WidgetCShipToCountryCodeSValueUS}
-}
 
 // WidgetCShipToGeocodeAccuracySValue is a value of Widget__c.Ship_To__GeocodeAccuracy__s, a restricted picklist: Salesforce accepts no other value.
 type WidgetCShipToGeocodeAccuracySValue string
@@ -1039,8 +778,3 @@ const (
 	WidgetCShipToGeocodeAccuracySValueState        WidgetCShipToGeocodeAccuracySValue = "State"
 	WidgetCShipToGeocodeAccuracySValueUnknown      WidgetCShipToGeocodeAccuracySValue = "Unknown"
 )
-
-// Values returns the values of WidgetCShipToGeocodeAccuracySValue when the package was generated.
-func (WidgetCShipToGeocodeAccuracySValue) Values() []WidgetCShipToGeocodeAccuracySValue {
-	return []WidgetCShipToGeocodeAccuracySValue{WidgetCShipToGeocodeAccuracySValueAddress, WidgetCShipToGeocodeAccuracySValueNearAddress, WidgetCShipToGeocodeAccuracySValueBlock, WidgetCShipToGeocodeAccuracySValueStreet, WidgetCShipToGeocodeAccuracySValueExtendedZip, WidgetCShipToGeocodeAccuracySValueZip, WidgetCShipToGeocodeAccuracySValueNeighborhood, WidgetCShipToGeocodeAccuracySValueCity, WidgetCShipToGeocodeAccuracySValueCounty, WidgetCShipToGeocodeAccuracySValueState, WidgetCShipToGeocodeAccuracySValueUnknown}
-}
