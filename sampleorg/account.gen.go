@@ -4,7 +4,7 @@ package sampleorg
 
 import (
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -14,10 +14,10 @@ type Account struct {
 	AccountNumber *string `json:"AccountNumber,omitempty"`
 
 	// AccountSource Account Source (AccountSource, picklist).
-	AccountSource *AccountAccountSourceValue `json:"AccountSource,omitempty"`
+	AccountSource *picklists.AccountAccountSourceValue `json:"AccountSource,omitempty"`
 
 	// ActiveC Active (Active__c, picklist).
-	ActiveC *AccountActiveCValue `json:"Active__c,omitempty"`
+	ActiveC *picklists.AccountActiveCValue `json:"Active__c,omitempty"`
 
 	// AnnualRevenue Annual Revenue (AnnualRevenue, currency).
 	AnnualRevenue *float64 `json:"AnnualRevenue,omitempty"`
@@ -32,7 +32,7 @@ type Account struct {
 	BillingCountry *string `json:"BillingCountry,omitempty"`
 
 	// BillingGeocodeAccuracy Billing Geocode Accuracy (BillingGeocodeAccuracy, picklist).
-	BillingGeocodeAccuracy *AccountBillingGeocodeAccuracyValue `json:"BillingGeocodeAccuracy,omitempty"`
+	BillingGeocodeAccuracy *picklists.AccountBillingGeocodeAccuracyValue `json:"BillingGeocodeAccuracy,omitempty"`
 
 	// BillingLatitude Billing Latitude (BillingLatitude, double).
 	BillingLatitude *float64 `json:"BillingLatitude,omitempty"`
@@ -68,7 +68,7 @@ type Account struct {
 	CreatedDate *sftype.DateTime `json:"CreatedDate,omitempty"`
 
 	// CustomerPriorityC Customer Priority (CustomerPriority__c, picklist).
-	CustomerPriorityC *AccountCustomerPriorityCValue `json:"CustomerPriority__c,omitempty"`
+	CustomerPriorityC *picklists.AccountCustomerPriorityCValue `json:"CustomerPriority__c,omitempty"`
 
 	// Description Account Description (Description, textarea).
 	Description *string `json:"Description,omitempty"`
@@ -80,7 +80,7 @@ type Account struct {
 	Id *string `json:"Id,omitempty"`
 
 	// Industry Industry (Industry, picklist).
-	Industry *AccountIndustryValue `json:"Industry,omitempty"`
+	Industry *picklists.AccountIndustryValue `json:"Industry,omitempty"`
 
 	// IsDeleted Deleted (IsDeleted, boolean).
 	IsDeleted *bool `json:"IsDeleted,omitempty"`
@@ -128,7 +128,7 @@ type Account struct {
 	OwnerId *string `json:"OwnerId,omitempty"`
 
 	// Ownership Ownership (Ownership, picklist).
-	Ownership *AccountOwnershipValue `json:"Ownership,omitempty"`
+	Ownership *picklists.AccountOwnershipValue `json:"Ownership,omitempty"`
 
 	// Parent Parent record of ParentId (relationship Parent).
 	Parent *Account `json:"Parent,omitempty"`
@@ -143,7 +143,7 @@ type Account struct {
 	PhotoUrl *string `json:"PhotoUrl,omitempty"`
 
 	// Rating Account Rating (Rating, picklist).
-	Rating *AccountRatingValue `json:"Rating,omitempty"`
+	Rating *picklists.AccountRatingValue `json:"Rating,omitempty"`
 
 	// RecordTypeId Record Type ID (RecordTypeId, reference); references RecordType.
 	RecordTypeId *string `json:"RecordTypeId,omitempty"`
@@ -152,7 +152,7 @@ type Account struct {
 	SLAExpirationDateC *sftype.Date `json:"SLAExpirationDate__c,omitempty"`
 
 	// SLAC SLA (SLA__c, picklist).
-	SLAC *AccountSLACValue `json:"SLA__c,omitempty"`
+	SLAC *picklists.AccountSLACValue `json:"SLA__c,omitempty"`
 
 	// ShippingAddress Shipping Address (ShippingAddress, address).
 	ShippingAddress *sftype.Address `json:"ShippingAddress,omitempty"`
@@ -164,7 +164,7 @@ type Account struct {
 	ShippingCountry *string `json:"ShippingCountry,omitempty"`
 
 	// ShippingGeocodeAccuracy Shipping Geocode Accuracy (ShippingGeocodeAccuracy, picklist).
-	ShippingGeocodeAccuracy *AccountShippingGeocodeAccuracyValue `json:"ShippingGeocodeAccuracy,omitempty"`
+	ShippingGeocodeAccuracy *picklists.AccountShippingGeocodeAccuracyValue `json:"ShippingGeocodeAccuracy,omitempty"`
 
 	// ShippingLatitude Shipping Latitude (ShippingLatitude, double).
 	ShippingLatitude *float64 `json:"ShippingLatitude,omitempty"`
@@ -197,7 +197,7 @@ type Account struct {
 	TickerSymbol *string `json:"TickerSymbol,omitempty"`
 
 	// Type Account Type (Type, picklist).
-	Type *AccountTypeValue `json:"Type,omitempty"`
+	Type *picklists.AccountTypeValue `json:"Type,omitempty"`
 
 	// Users Child records from a subquery on User (relationship Users).
 	Users *sftype.QueryResult[User] `json:"Users,omitempty"`
@@ -212,31 +212,16 @@ type Account struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Account"`
 }
 
-// AccountAccountSourceValue is a value of Account.AccountSource, an open picklist: other values are accepted too.
-//
-// Its values are the AccountAccountSourceValue* constants of package picklists.
-type AccountAccountSourceValue = picklisttypes.AccountAccountSourceValue
-
-// AccountActiveCValue is a value of Account.Active__c, an open picklist: other values are accepted too.
-//
-// Its values are the AccountActiveCValue* constants of package picklists.
-type AccountActiveCValue = picklisttypes.AccountActiveCValue
-
-// AccountBillingGeocodeAccuracyValue is a value of Account.BillingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the AccountBillingGeocodeAccuracyValue* constants of package picklists.
-type AccountBillingGeocodeAccuracyValue = picklisttypes.AccountBillingGeocodeAccuracyValue
-
 // AccountCreate holds the fields of a new Account record (Account): createable fields only; unset fields are not sent.
 type AccountCreate struct {
 	// AccountNumber Account Number.
 	AccountNumber *string `json:"AccountNumber,omitempty"`
 
 	// AccountSource Account Source.
-	AccountSource *AccountAccountSourceValue `json:"AccountSource,omitempty"`
+	AccountSource *picklists.AccountAccountSourceValue `json:"AccountSource,omitempty"`
 
 	// ActiveC Active.
-	ActiveC *AccountActiveCValue `json:"Active__c,omitempty"`
+	ActiveC *picklists.AccountActiveCValue `json:"Active__c,omitempty"`
 
 	// AnnualRevenue Annual Revenue.
 	AnnualRevenue *float64 `json:"AnnualRevenue,omitempty"`
@@ -248,7 +233,7 @@ type AccountCreate struct {
 	BillingCountry *string `json:"BillingCountry,omitempty"`
 
 	// BillingGeocodeAccuracy Billing Geocode Accuracy.
-	BillingGeocodeAccuracy *AccountBillingGeocodeAccuracyValue `json:"BillingGeocodeAccuracy,omitempty"`
+	BillingGeocodeAccuracy *picklists.AccountBillingGeocodeAccuracyValue `json:"BillingGeocodeAccuracy,omitempty"`
 
 	// BillingLatitude Billing Latitude.
 	BillingLatitude *float64 `json:"BillingLatitude,omitempty"`
@@ -266,7 +251,7 @@ type AccountCreate struct {
 	BillingStreet *string `json:"BillingStreet,omitempty"`
 
 	// CustomerPriorityC Customer Priority.
-	CustomerPriorityC *AccountCustomerPriorityCValue `json:"CustomerPriority__c,omitempty"`
+	CustomerPriorityC *picklists.AccountCustomerPriorityCValue `json:"CustomerPriority__c,omitempty"`
 
 	// Description Account Description.
 	Description *string `json:"Description,omitempty"`
@@ -275,7 +260,7 @@ type AccountCreate struct {
 	Fax *string `json:"Fax,omitempty"`
 
 	// Industry Industry.
-	Industry *AccountIndustryValue `json:"Industry,omitempty"`
+	Industry *picklists.AccountIndustryValue `json:"Industry,omitempty"`
 
 	// Name Account Name; required.
 	Name string `json:"Name"`
@@ -290,7 +275,7 @@ type AccountCreate struct {
 	OwnerId *string `json:"OwnerId,omitempty"`
 
 	// Ownership Ownership.
-	Ownership *AccountOwnershipValue `json:"Ownership,omitempty"`
+	Ownership *picklists.AccountOwnershipValue `json:"Ownership,omitempty"`
 
 	// ParentId Parent Account ID.
 	ParentId *string `json:"ParentId,omitempty"`
@@ -299,7 +284,7 @@ type AccountCreate struct {
 	Phone *string `json:"Phone,omitempty"`
 
 	// Rating Account Rating.
-	Rating *AccountRatingValue `json:"Rating,omitempty"`
+	Rating *picklists.AccountRatingValue `json:"Rating,omitempty"`
 
 	// RecordTypeId Record Type ID.
 	RecordTypeId *string `json:"RecordTypeId,omitempty"`
@@ -308,7 +293,7 @@ type AccountCreate struct {
 	SLAExpirationDateC *sftype.Date `json:"SLAExpirationDate__c,omitempty"`
 
 	// SLAC SLA.
-	SLAC *AccountSLACValue `json:"SLA__c,omitempty"`
+	SLAC *picklists.AccountSLACValue `json:"SLA__c,omitempty"`
 
 	// ShippingCity Shipping City.
 	ShippingCity *string `json:"ShippingCity,omitempty"`
@@ -317,7 +302,7 @@ type AccountCreate struct {
 	ShippingCountry *string `json:"ShippingCountry,omitempty"`
 
 	// ShippingGeocodeAccuracy Shipping Geocode Accuracy.
-	ShippingGeocodeAccuracy *AccountShippingGeocodeAccuracyValue `json:"ShippingGeocodeAccuracy,omitempty"`
+	ShippingGeocodeAccuracy *picklists.AccountShippingGeocodeAccuracyValue `json:"ShippingGeocodeAccuracy,omitempty"`
 
 	// ShippingLatitude Shipping Latitude.
 	ShippingLatitude *float64 `json:"ShippingLatitude,omitempty"`
@@ -344,7 +329,7 @@ type AccountCreate struct {
 	TickerSymbol *string `json:"TickerSymbol,omitempty"`
 
 	// Type Account Type.
-	Type *AccountTypeValue `json:"Type,omitempty"`
+	Type *picklists.AccountTypeValue `json:"Type,omitempty"`
 
 	// Website Website.
 	Website *string `json:"Website,omitempty"`
@@ -356,51 +341,16 @@ type AccountCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Account"`
 }
 
-// AccountCustomerPriorityCValue is a value of Account.CustomerPriority__c, an open picklist: other values are accepted too.
-//
-// Its values are the AccountCustomerPriorityCValue* constants of package picklists.
-type AccountCustomerPriorityCValue = picklisttypes.AccountCustomerPriorityCValue
-
-// AccountIndustryValue is a value of Account.Industry, an open picklist: other values are accepted too.
-//
-// Its values are the AccountIndustryValue* constants of package picklists.
-type AccountIndustryValue = picklisttypes.AccountIndustryValue
-
-// AccountOwnershipValue is a value of Account.Ownership, an open picklist: other values are accepted too.
-//
-// Its values are the AccountOwnershipValue* constants of package picklists.
-type AccountOwnershipValue = picklisttypes.AccountOwnershipValue
-
-// AccountRatingValue is a value of Account.Rating, an open picklist: other values are accepted too.
-//
-// Its values are the AccountRatingValue* constants of package picklists.
-type AccountRatingValue = picklisttypes.AccountRatingValue
-
-// AccountSLACValue is a value of Account.SLA__c, an open picklist: other values are accepted too.
-//
-// Its values are the AccountSLACValue* constants of package picklists.
-type AccountSLACValue = picklisttypes.AccountSLACValue
-
-// AccountShippingGeocodeAccuracyValue is a value of Account.ShippingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the AccountShippingGeocodeAccuracyValue* constants of package picklists.
-type AccountShippingGeocodeAccuracyValue = picklisttypes.AccountShippingGeocodeAccuracyValue
-
-// AccountTypeValue is a value of Account.Type, an open picklist: other values are accepted too.
-//
-// Its values are the AccountTypeValue* constants of package picklists.
-type AccountTypeValue = picklisttypes.AccountTypeValue
-
 // AccountUpdate holds the changes to a Account record (Account): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type AccountUpdate struct {
 	// AccountNumber Account Number; null clears it.
 	AccountNumber nullable.Nullable[string] `json:"AccountNumber,omitempty"`
 
 	// AccountSource Account Source; null clears it.
-	AccountSource nullable.Nullable[string] `json:"AccountSource,omitempty"`
+	AccountSource nullable.Nullable[picklists.AccountAccountSourceValue] `json:"AccountSource,omitempty"`
 
 	// ActiveC Active; null clears it.
-	ActiveC nullable.Nullable[string] `json:"Active__c,omitempty"`
+	ActiveC nullable.Nullable[picklists.AccountActiveCValue] `json:"Active__c,omitempty"`
 
 	// AnnualRevenue Annual Revenue; null clears it.
 	AnnualRevenue nullable.Nullable[float64] `json:"AnnualRevenue,omitempty"`
@@ -412,7 +362,7 @@ type AccountUpdate struct {
 	BillingCountry nullable.Nullable[string] `json:"BillingCountry,omitempty"`
 
 	// BillingGeocodeAccuracy Billing Geocode Accuracy; null clears it.
-	BillingGeocodeAccuracy nullable.Nullable[string] `json:"BillingGeocodeAccuracy,omitempty"`
+	BillingGeocodeAccuracy nullable.Nullable[picklists.AccountBillingGeocodeAccuracyValue] `json:"BillingGeocodeAccuracy,omitempty"`
 
 	// BillingLatitude Billing Latitude; null clears it.
 	BillingLatitude nullable.Nullable[float64] `json:"BillingLatitude,omitempty"`
@@ -430,7 +380,7 @@ type AccountUpdate struct {
 	BillingStreet nullable.Nullable[string] `json:"BillingStreet,omitempty"`
 
 	// CustomerPriorityC Customer Priority; null clears it.
-	CustomerPriorityC nullable.Nullable[string] `json:"CustomerPriority__c,omitempty"`
+	CustomerPriorityC nullable.Nullable[picklists.AccountCustomerPriorityCValue] `json:"CustomerPriority__c,omitempty"`
 
 	// Description Account Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
@@ -439,7 +389,7 @@ type AccountUpdate struct {
 	Fax nullable.Nullable[string] `json:"Fax,omitempty"`
 
 	// Industry Industry; null clears it.
-	Industry nullable.Nullable[string] `json:"Industry,omitempty"`
+	Industry nullable.Nullable[picklists.AccountIndustryValue] `json:"Industry,omitempty"`
 
 	// Name Account Name.
 	Name *string `json:"Name,omitempty"`
@@ -454,7 +404,7 @@ type AccountUpdate struct {
 	OwnerId *string `json:"OwnerId,omitempty"`
 
 	// Ownership Ownership; null clears it.
-	Ownership nullable.Nullable[string] `json:"Ownership,omitempty"`
+	Ownership nullable.Nullable[picklists.AccountOwnershipValue] `json:"Ownership,omitempty"`
 
 	// ParentId Parent Account ID; null clears it.
 	ParentId nullable.Nullable[string] `json:"ParentId,omitempty"`
@@ -463,7 +413,7 @@ type AccountUpdate struct {
 	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
 	// Rating Account Rating; null clears it.
-	Rating nullable.Nullable[string] `json:"Rating,omitempty"`
+	Rating nullable.Nullable[picklists.AccountRatingValue] `json:"Rating,omitempty"`
 
 	// RecordTypeId Record Type ID; null clears it.
 	RecordTypeId nullable.Nullable[string] `json:"RecordTypeId,omitempty"`
@@ -472,7 +422,7 @@ type AccountUpdate struct {
 	SLAExpirationDateC nullable.Nullable[sftype.Date] `json:"SLAExpirationDate__c,omitempty"`
 
 	// SLAC SLA; null clears it.
-	SLAC nullable.Nullable[string] `json:"SLA__c,omitempty"`
+	SLAC nullable.Nullable[picklists.AccountSLACValue] `json:"SLA__c,omitempty"`
 
 	// ShippingCity Shipping City; null clears it.
 	ShippingCity nullable.Nullable[string] `json:"ShippingCity,omitempty"`
@@ -481,7 +431,7 @@ type AccountUpdate struct {
 	ShippingCountry nullable.Nullable[string] `json:"ShippingCountry,omitempty"`
 
 	// ShippingGeocodeAccuracy Shipping Geocode Accuracy; null clears it.
-	ShippingGeocodeAccuracy nullable.Nullable[string] `json:"ShippingGeocodeAccuracy,omitempty"`
+	ShippingGeocodeAccuracy nullable.Nullable[picklists.AccountShippingGeocodeAccuracyValue] `json:"ShippingGeocodeAccuracy,omitempty"`
 
 	// ShippingLatitude Shipping Latitude; null clears it.
 	ShippingLatitude nullable.Nullable[float64] `json:"ShippingLatitude,omitempty"`
@@ -508,7 +458,7 @@ type AccountUpdate struct {
 	TickerSymbol nullable.Nullable[string] `json:"TickerSymbol,omitempty"`
 
 	// Type Account Type; null clears it.
-	Type nullable.Nullable[string] `json:"Type,omitempty"`
+	Type nullable.Nullable[picklists.AccountTypeValue] `json:"Type,omitempty"`
 
 	// Website Website; null clears it.
 	Website nullable.Nullable[string] `json:"Website,omitempty"`

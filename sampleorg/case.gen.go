@@ -4,7 +4,7 @@ package sampleorg
 
 import (
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -98,7 +98,7 @@ type Case struct {
 	MasterRecordId *string `json:"MasterRecordId,omitempty"`
 
 	// Origin Case Origin (Origin, picklist).
-	Origin *CaseOriginValue `json:"Origin,omitempty"`
+	Origin *picklists.CaseOriginValue `json:"Origin,omitempty"`
 
 	// Owner Parent record of OwnerId (relationship Owner).
 	Owner *sftype.Record `json:"Owner,omitempty"`
@@ -113,19 +113,19 @@ type Case struct {
 	ParentId *string `json:"ParentId,omitempty"`
 
 	// Priority Priority (Priority, picklist).
-	Priority *CasePriorityValue `json:"Priority,omitempty"`
+	Priority *picklists.CasePriorityValue `json:"Priority,omitempty"`
 
 	// ProductC Product (Product__c, picklist).
-	ProductC *CaseProductCValue `json:"Product__c,omitempty"`
+	ProductC *picklists.CaseProductCValue `json:"Product__c,omitempty"`
 
 	// Reason Case Reason (Reason, picklist).
-	Reason *CaseReasonValue `json:"Reason,omitempty"`
+	Reason *picklists.CaseReasonValue `json:"Reason,omitempty"`
 
 	// SLAViolationC SLA Violation (SLAViolation__c, picklist).
-	SLAViolationC *CaseSLAViolationCValue `json:"SLAViolation__c,omitempty"`
+	SLAViolationC *picklists.CaseSLAViolationCValue `json:"SLAViolation__c,omitempty"`
 
 	// Status Status (Status, picklist).
-	Status *CaseStatusValue `json:"Status,omitempty"`
+	Status *picklists.CaseStatusValue `json:"Status,omitempty"`
 
 	// Subject Subject (Subject, string).
 	Subject *string `json:"Subject,omitempty"`
@@ -149,7 +149,7 @@ type Case struct {
 	Tasks *sftype.QueryResult[Task] `json:"Tasks,omitempty"`
 
 	// Type Case Type (Type, picklist).
-	Type *CaseTypeValue `json:"Type,omitempty"`
+	Type *picklists.CaseTypeValue `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Case"`
@@ -179,7 +179,7 @@ type CaseCreate struct {
 	IsEscalated *bool `json:"IsEscalated,omitempty"`
 
 	// Origin Case Origin.
-	Origin *CaseOriginValue `json:"Origin,omitempty"`
+	Origin *picklists.CaseOriginValue `json:"Origin,omitempty"`
 
 	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
@@ -188,19 +188,19 @@ type CaseCreate struct {
 	ParentId *string `json:"ParentId,omitempty"`
 
 	// Priority Priority.
-	Priority *CasePriorityValue `json:"Priority,omitempty"`
+	Priority *picklists.CasePriorityValue `json:"Priority,omitempty"`
 
 	// ProductC Product.
-	ProductC *CaseProductCValue `json:"Product__c,omitempty"`
+	ProductC *picklists.CaseProductCValue `json:"Product__c,omitempty"`
 
 	// Reason Case Reason.
-	Reason *CaseReasonValue `json:"Reason,omitempty"`
+	Reason *picklists.CaseReasonValue `json:"Reason,omitempty"`
 
 	// SLAViolationC SLA Violation.
-	SLAViolationC *CaseSLAViolationCValue `json:"SLAViolation__c,omitempty"`
+	SLAViolationC *picklists.CaseSLAViolationCValue `json:"SLAViolation__c,omitempty"`
 
 	// Status Status.
-	Status *CaseStatusValue `json:"Status,omitempty"`
+	Status *picklists.CaseStatusValue `json:"Status,omitempty"`
 
 	// Subject Subject.
 	Subject *string `json:"Subject,omitempty"`
@@ -218,46 +218,11 @@ type CaseCreate struct {
 	SuppliedPhone *string `json:"SuppliedPhone,omitempty"`
 
 	// Type Case Type.
-	Type *CaseTypeValue `json:"Type,omitempty"`
+	Type *picklists.CaseTypeValue `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Case"`
 }
-
-// CaseOriginValue is a value of Case.Origin, an open picklist: other values are accepted too.
-//
-// Its values are the CaseOriginValue* constants of package picklists.
-type CaseOriginValue = picklisttypes.CaseOriginValue
-
-// CasePriorityValue is a value of Case.Priority, an open picklist: other values are accepted too.
-//
-// Its values are the CasePriorityValue* constants of package picklists.
-type CasePriorityValue = picklisttypes.CasePriorityValue
-
-// CaseProductCValue is a value of Case.Product__c, an open picklist: other values are accepted too.
-//
-// Its values are the CaseProductCValue* constants of package picklists.
-type CaseProductCValue = picklisttypes.CaseProductCValue
-
-// CaseReasonValue is a value of Case.Reason, an open picklist: other values are accepted too.
-//
-// Its values are the CaseReasonValue* constants of package picklists.
-type CaseReasonValue = picklisttypes.CaseReasonValue
-
-// CaseSLAViolationCValue is a value of Case.SLAViolation__c, an open picklist: other values are accepted too.
-//
-// Its values are the CaseSLAViolationCValue* constants of package picklists.
-type CaseSLAViolationCValue = picklisttypes.CaseSLAViolationCValue
-
-// CaseStatusValue is a value of Case.Status, an open picklist: other values are accepted too.
-//
-// Its values are the CaseStatusValue* constants of package picklists.
-type CaseStatusValue = picklisttypes.CaseStatusValue
-
-// CaseTypeValue is a value of Case.Type, an open picklist: other values are accepted too.
-//
-// Its values are the CaseTypeValue* constants of package picklists.
-type CaseTypeValue = picklisttypes.CaseTypeValue
 
 // CaseUpdate holds the changes to a Case record (Case): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type CaseUpdate struct {
@@ -283,7 +248,7 @@ type CaseUpdate struct {
 	IsEscalated *bool `json:"IsEscalated,omitempty"`
 
 	// Origin Case Origin; null clears it.
-	Origin nullable.Nullable[string] `json:"Origin,omitempty"`
+	Origin nullable.Nullable[picklists.CaseOriginValue] `json:"Origin,omitempty"`
 
 	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
@@ -292,19 +257,19 @@ type CaseUpdate struct {
 	ParentId nullable.Nullable[string] `json:"ParentId,omitempty"`
 
 	// Priority Priority; null clears it.
-	Priority nullable.Nullable[string] `json:"Priority,omitempty"`
+	Priority nullable.Nullable[picklists.CasePriorityValue] `json:"Priority,omitempty"`
 
 	// ProductC Product; null clears it.
-	ProductC nullable.Nullable[string] `json:"Product__c,omitempty"`
+	ProductC nullable.Nullable[picklists.CaseProductCValue] `json:"Product__c,omitempty"`
 
 	// Reason Case Reason; null clears it.
-	Reason nullable.Nullable[string] `json:"Reason,omitempty"`
+	Reason nullable.Nullable[picklists.CaseReasonValue] `json:"Reason,omitempty"`
 
 	// SLAViolationC SLA Violation; null clears it.
-	SLAViolationC nullable.Nullable[string] `json:"SLAViolation__c,omitempty"`
+	SLAViolationC nullable.Nullable[picklists.CaseSLAViolationCValue] `json:"SLAViolation__c,omitempty"`
 
 	// Status Status; null clears it.
-	Status nullable.Nullable[string] `json:"Status,omitempty"`
+	Status nullable.Nullable[picklists.CaseStatusValue] `json:"Status,omitempty"`
 
 	// Subject Subject; null clears it.
 	Subject nullable.Nullable[string] `json:"Subject,omitempty"`
@@ -322,7 +287,7 @@ type CaseUpdate struct {
 	SuppliedPhone nullable.Nullable[string] `json:"SuppliedPhone,omitempty"`
 
 	// Type Case Type; null clears it.
-	Type nullable.Nullable[string] `json:"Type,omitempty"`
+	Type nullable.Nullable[picklists.CaseTypeValue] `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Case"`

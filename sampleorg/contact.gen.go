@@ -4,7 +4,7 @@ package sampleorg
 
 import (
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -98,10 +98,10 @@ type Contact struct {
 	LastViewedDate *sftype.DateTime `json:"LastViewedDate,omitempty"`
 
 	// LeadSource Lead Source (LeadSource, picklist).
-	LeadSource *ContactLeadSourceValue `json:"LeadSource,omitempty"`
+	LeadSource *picklists.ContactLeadSourceValue `json:"LeadSource,omitempty"`
 
 	// LevelC Level (Level__c, picklist).
-	LevelC *ContactLevelCValue `json:"Level__c,omitempty"`
+	LevelC *picklists.ContactLevelCValue `json:"Level__c,omitempty"`
 
 	// MailingAddress Mailing Address (MailingAddress, address).
 	MailingAddress *sftype.Address `json:"MailingAddress,omitempty"`
@@ -113,7 +113,7 @@ type Contact struct {
 	MailingCountry *string `json:"MailingCountry,omitempty"`
 
 	// MailingGeocodeAccuracy Mailing Geocode Accuracy (MailingGeocodeAccuracy, picklist).
-	MailingGeocodeAccuracy *ContactMailingGeocodeAccuracyValue `json:"MailingGeocodeAccuracy,omitempty"`
+	MailingGeocodeAccuracy *picklists.ContactMailingGeocodeAccuracyValue `json:"MailingGeocodeAccuracy,omitempty"`
 
 	// MailingLatitude Mailing Latitude (MailingLatitude, double).
 	MailingLatitude *float64 `json:"MailingLatitude,omitempty"`
@@ -164,7 +164,7 @@ type Contact struct {
 	ReportsToId *string `json:"ReportsToId,omitempty"`
 
 	// Salutation Salutation (Salutation, picklist).
-	Salutation *ContactSalutationValue `json:"Salutation,omitempty"`
+	Salutation *picklists.ContactSalutationValue `json:"Salutation,omitempty"`
 
 	// SystemModstamp System Modstamp (SystemModstamp, datetime).
 	SystemModstamp *sftype.DateTime `json:"SystemModstamp,omitempty"`
@@ -230,10 +230,10 @@ type ContactCreate struct {
 	LastName string `json:"LastName"`
 
 	// LeadSource Lead Source.
-	LeadSource *ContactLeadSourceValue `json:"LeadSource,omitempty"`
+	LeadSource *picklists.ContactLeadSourceValue `json:"LeadSource,omitempty"`
 
 	// LevelC Level.
-	LevelC *ContactLevelCValue `json:"Level__c,omitempty"`
+	LevelC *picklists.ContactLevelCValue `json:"Level__c,omitempty"`
 
 	// MailingCity Mailing City.
 	MailingCity *string `json:"MailingCity,omitempty"`
@@ -242,7 +242,7 @@ type ContactCreate struct {
 	MailingCountry *string `json:"MailingCountry,omitempty"`
 
 	// MailingGeocodeAccuracy Mailing Geocode Accuracy.
-	MailingGeocodeAccuracy *ContactMailingGeocodeAccuracyValue `json:"MailingGeocodeAccuracy,omitempty"`
+	MailingGeocodeAccuracy *picklists.ContactMailingGeocodeAccuracyValue `json:"MailingGeocodeAccuracy,omitempty"`
 
 	// MailingLatitude Mailing Latitude.
 	MailingLatitude *float64 `json:"MailingLatitude,omitempty"`
@@ -272,7 +272,7 @@ type ContactCreate struct {
 	ReportsToId *string `json:"ReportsToId,omitempty"`
 
 	// Salutation Salutation.
-	Salutation *ContactSalutationValue `json:"Salutation,omitempty"`
+	Salutation *picklists.ContactSalutationValue `json:"Salutation,omitempty"`
 
 	// Title Title.
 	Title *string `json:"Title,omitempty"`
@@ -283,26 +283,6 @@ type ContactCreate struct {
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Contact"`
 }
-
-// ContactLeadSourceValue is a value of Contact.LeadSource, an open picklist: other values are accepted too.
-//
-// Its values are the ContactLeadSourceValue* constants of package picklists.
-type ContactLeadSourceValue = picklisttypes.ContactLeadSourceValue
-
-// ContactLevelCValue is a value of Contact.Level__c, an open picklist: other values are accepted too.
-//
-// Its values are the ContactLevelCValue* constants of package picklists.
-type ContactLevelCValue = picklisttypes.ContactLevelCValue
-
-// ContactMailingGeocodeAccuracyValue is a value of Contact.MailingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the ContactMailingGeocodeAccuracyValue* constants of package picklists.
-type ContactMailingGeocodeAccuracyValue = picklisttypes.ContactMailingGeocodeAccuracyValue
-
-// ContactSalutationValue is a value of Contact.Salutation, an open picklist: other values are accepted too.
-//
-// Its values are the ContactSalutationValue* constants of package picklists.
-type ContactSalutationValue = picklisttypes.ContactSalutationValue
 
 // ContactUpdate holds the changes to a Contact record (Contact): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type ContactUpdate struct {
@@ -352,10 +332,10 @@ type ContactUpdate struct {
 	LastName *string `json:"LastName,omitempty"`
 
 	// LeadSource Lead Source; null clears it.
-	LeadSource nullable.Nullable[string] `json:"LeadSource,omitempty"`
+	LeadSource nullable.Nullable[picklists.ContactLeadSourceValue] `json:"LeadSource,omitempty"`
 
 	// LevelC Level; null clears it.
-	LevelC nullable.Nullable[string] `json:"Level__c,omitempty"`
+	LevelC nullable.Nullable[picklists.ContactLevelCValue] `json:"Level__c,omitempty"`
 
 	// MailingCity Mailing City; null clears it.
 	MailingCity nullable.Nullable[string] `json:"MailingCity,omitempty"`
@@ -364,7 +344,7 @@ type ContactUpdate struct {
 	MailingCountry nullable.Nullable[string] `json:"MailingCountry,omitempty"`
 
 	// MailingGeocodeAccuracy Mailing Geocode Accuracy; null clears it.
-	MailingGeocodeAccuracy nullable.Nullable[string] `json:"MailingGeocodeAccuracy,omitempty"`
+	MailingGeocodeAccuracy nullable.Nullable[picklists.ContactMailingGeocodeAccuracyValue] `json:"MailingGeocodeAccuracy,omitempty"`
 
 	// MailingLatitude Mailing Latitude; null clears it.
 	MailingLatitude nullable.Nullable[float64] `json:"MailingLatitude,omitempty"`
@@ -394,7 +374,7 @@ type ContactUpdate struct {
 	ReportsToId nullable.Nullable[string] `json:"ReportsToId,omitempty"`
 
 	// Salutation Salutation; null clears it.
-	Salutation nullable.Nullable[string] `json:"Salutation,omitempty"`
+	Salutation nullable.Nullable[picklists.ContactSalutationValue] `json:"Salutation,omitempty"`
 
 	// Title Title; null clears it.
 	Title nullable.Nullable[string] `json:"Title,omitempty"`

@@ -4,7 +4,7 @@ package sampleorg
 
 import (
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -74,7 +74,7 @@ type Lead struct {
 	FirstName *string `json:"FirstName,omitempty"`
 
 	// GeocodeAccuracy Geocode Accuracy (GeocodeAccuracy, picklist).
-	GeocodeAccuracy *LeadGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
+	GeocodeAccuracy *picklists.LeadGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
 
 	// HasOptedOutOfEmail Email Opt Out (HasOptedOutOfEmail, boolean).
 	HasOptedOutOfEmail *bool `json:"HasOptedOutOfEmail,omitempty"`
@@ -86,7 +86,7 @@ type Lead struct {
 	IndividualId *string `json:"IndividualId,omitempty"`
 
 	// Industry Industry (Industry, picklist).
-	Industry *LeadIndustryValue `json:"Industry,omitempty"`
+	Industry *picklists.LeadIndustryValue `json:"Industry,omitempty"`
 
 	// IsConverted Converted (IsConverted, boolean).
 	IsConverted *bool `json:"IsConverted,omitempty"`
@@ -122,7 +122,7 @@ type Lead struct {
 	Latitude *float64 `json:"Latitude,omitempty"`
 
 	// LeadSource Lead Source (LeadSource, picklist).
-	LeadSource *LeadLeadSourceValue `json:"LeadSource,omitempty"`
+	LeadSource *picklists.LeadLeadSourceValue `json:"LeadSource,omitempty"`
 
 	// Longitude Longitude (Longitude, double).
 	Longitude *float64 `json:"Longitude,omitempty"`
@@ -161,19 +161,19 @@ type Lead struct {
 	PostalCode *string `json:"PostalCode,omitempty"`
 
 	// ProductInterestC Product Interest (ProductInterest__c, picklist).
-	ProductInterestC *LeadProductInterestCValue `json:"ProductInterest__c,omitempty"`
+	ProductInterestC *picklists.LeadProductInterestCValue `json:"ProductInterest__c,omitempty"`
 
 	// Rating Rating (Rating, picklist).
-	Rating *LeadRatingValue `json:"Rating,omitempty"`
+	Rating *picklists.LeadRatingValue `json:"Rating,omitempty"`
 
 	// Salutation Salutation (Salutation, picklist).
-	Salutation *LeadSalutationValue `json:"Salutation,omitempty"`
+	Salutation *picklists.LeadSalutationValue `json:"Salutation,omitempty"`
 
 	// State State/Province (State, string).
 	State *string `json:"State,omitempty"`
 
 	// Status Status (Status, picklist).
-	Status *LeadStatusValue `json:"Status,omitempty"`
+	Status *picklists.LeadStatusValue `json:"Status,omitempty"`
 
 	// Street Street (Street, textarea).
 	Street *string `json:"Street,omitempty"`
@@ -221,7 +221,7 @@ type LeadCreate struct {
 	FirstName *string `json:"FirstName,omitempty"`
 
 	// GeocodeAccuracy Geocode Accuracy.
-	GeocodeAccuracy *LeadGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
+	GeocodeAccuracy *picklists.LeadGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
 
 	// HasOptedOutOfEmail Email Opt Out.
 	HasOptedOutOfEmail *bool `json:"HasOptedOutOfEmail,omitempty"`
@@ -230,7 +230,7 @@ type LeadCreate struct {
 	IndividualId *string `json:"IndividualId,omitempty"`
 
 	// Industry Industry.
-	Industry *LeadIndustryValue `json:"Industry,omitempty"`
+	Industry *picklists.LeadIndustryValue `json:"Industry,omitempty"`
 
 	// IsConverted Converted.
 	IsConverted *bool `json:"IsConverted,omitempty"`
@@ -245,7 +245,7 @@ type LeadCreate struct {
 	Latitude *float64 `json:"Latitude,omitempty"`
 
 	// LeadSource Lead Source.
-	LeadSource *LeadLeadSourceValue `json:"LeadSource,omitempty"`
+	LeadSource *picklists.LeadLeadSourceValue `json:"LeadSource,omitempty"`
 
 	// Longitude Longitude.
 	Longitude *float64 `json:"Longitude,omitempty"`
@@ -269,19 +269,19 @@ type LeadCreate struct {
 	PostalCode *string `json:"PostalCode,omitempty"`
 
 	// ProductInterestC Product Interest.
-	ProductInterestC *LeadProductInterestCValue `json:"ProductInterest__c,omitempty"`
+	ProductInterestC *picklists.LeadProductInterestCValue `json:"ProductInterest__c,omitempty"`
 
 	// Rating Rating.
-	Rating *LeadRatingValue `json:"Rating,omitempty"`
+	Rating *picklists.LeadRatingValue `json:"Rating,omitempty"`
 
 	// Salutation Salutation.
-	Salutation *LeadSalutationValue `json:"Salutation,omitempty"`
+	Salutation *picklists.LeadSalutationValue `json:"Salutation,omitempty"`
 
 	// State State/Province.
 	State *string `json:"State,omitempty"`
 
 	// Status Status.
-	Status *LeadStatusValue `json:"Status,omitempty"`
+	Status *picklists.LeadStatusValue `json:"Status,omitempty"`
 
 	// Street Street.
 	Street *string `json:"Street,omitempty"`
@@ -298,41 +298,6 @@ type LeadCreate struct {
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Lead"`
 }
-
-// LeadGeocodeAccuracyValue is a value of Lead.GeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the LeadGeocodeAccuracyValue* constants of package picklists.
-type LeadGeocodeAccuracyValue = picklisttypes.LeadGeocodeAccuracyValue
-
-// LeadIndustryValue is a value of Lead.Industry, an open picklist: other values are accepted too.
-//
-// Its values are the LeadIndustryValue* constants of package picklists.
-type LeadIndustryValue = picklisttypes.LeadIndustryValue
-
-// LeadLeadSourceValue is a value of Lead.LeadSource, an open picklist: other values are accepted too.
-//
-// Its values are the LeadLeadSourceValue* constants of package picklists.
-type LeadLeadSourceValue = picklisttypes.LeadLeadSourceValue
-
-// LeadProductInterestCValue is a value of Lead.ProductInterest__c, an open picklist: other values are accepted too.
-//
-// Its values are the LeadProductInterestCValue* constants of package picklists.
-type LeadProductInterestCValue = picklisttypes.LeadProductInterestCValue
-
-// LeadRatingValue is a value of Lead.Rating, an open picklist: other values are accepted too.
-//
-// Its values are the LeadRatingValue* constants of package picklists.
-type LeadRatingValue = picklisttypes.LeadRatingValue
-
-// LeadSalutationValue is a value of Lead.Salutation, an open picklist: other values are accepted too.
-//
-// Its values are the LeadSalutationValue* constants of package picklists.
-type LeadSalutationValue = picklisttypes.LeadSalutationValue
-
-// LeadStatusValue is a value of Lead.Status, an open picklist: other values are accepted too.
-//
-// Its values are the LeadStatusValue* constants of package picklists.
-type LeadStatusValue = picklisttypes.LeadStatusValue
 
 // LeadUpdate holds the changes to a Lead record (Lead): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type LeadUpdate struct {
@@ -367,7 +332,7 @@ type LeadUpdate struct {
 	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
 	// GeocodeAccuracy Geocode Accuracy; null clears it.
-	GeocodeAccuracy nullable.Nullable[string] `json:"GeocodeAccuracy,omitempty"`
+	GeocodeAccuracy nullable.Nullable[picklists.LeadGeocodeAccuracyValue] `json:"GeocodeAccuracy,omitempty"`
 
 	// HasOptedOutOfEmail Email Opt Out.
 	HasOptedOutOfEmail *bool `json:"HasOptedOutOfEmail,omitempty"`
@@ -376,7 +341,7 @@ type LeadUpdate struct {
 	IndividualId nullable.Nullable[string] `json:"IndividualId,omitempty"`
 
 	// Industry Industry; null clears it.
-	Industry nullable.Nullable[string] `json:"Industry,omitempty"`
+	Industry nullable.Nullable[picklists.LeadIndustryValue] `json:"Industry,omitempty"`
 
 	// IsUnreadByOwner Unread By Owner.
 	IsUnreadByOwner *bool `json:"IsUnreadByOwner,omitempty"`
@@ -388,7 +353,7 @@ type LeadUpdate struct {
 	Latitude nullable.Nullable[float64] `json:"Latitude,omitempty"`
 
 	// LeadSource Lead Source; null clears it.
-	LeadSource nullable.Nullable[string] `json:"LeadSource,omitempty"`
+	LeadSource nullable.Nullable[picklists.LeadLeadSourceValue] `json:"LeadSource,omitempty"`
 
 	// Longitude Longitude; null clears it.
 	Longitude nullable.Nullable[float64] `json:"Longitude,omitempty"`
@@ -412,19 +377,19 @@ type LeadUpdate struct {
 	PostalCode nullable.Nullable[string] `json:"PostalCode,omitempty"`
 
 	// ProductInterestC Product Interest; null clears it.
-	ProductInterestC nullable.Nullable[string] `json:"ProductInterest__c,omitempty"`
+	ProductInterestC nullable.Nullable[picklists.LeadProductInterestCValue] `json:"ProductInterest__c,omitempty"`
 
 	// Rating Rating; null clears it.
-	Rating nullable.Nullable[string] `json:"Rating,omitempty"`
+	Rating nullable.Nullable[picklists.LeadRatingValue] `json:"Rating,omitempty"`
 
 	// Salutation Salutation; null clears it.
-	Salutation nullable.Nullable[string] `json:"Salutation,omitempty"`
+	Salutation nullable.Nullable[picklists.LeadSalutationValue] `json:"Salutation,omitempty"`
 
 	// State State/Province; null clears it.
 	State nullable.Nullable[string] `json:"State,omitempty"`
 
 	// Status Status.
-	Status *LeadStatusValue `json:"Status,omitempty"`
+	Status *picklists.LeadStatusValue `json:"Status,omitempty"`
 
 	// Street Street; null clears it.
 	Street nullable.Nullable[string] `json:"Street,omitempty"`

@@ -4,7 +4,7 @@ package sampleorg
 
 import (
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -38,7 +38,7 @@ type Opportunity struct {
 	CreatedDate *sftype.DateTime `json:"CreatedDate,omitempty"`
 
 	// DeliveryInstallationStatusC Delivery/Installation Status (DeliveryInstallationStatus__c, picklist).
-	DeliveryInstallationStatusC *OpportunityDeliveryInstallationStatusCValue `json:"DeliveryInstallationStatus__c,omitempty"`
+	DeliveryInstallationStatusC *picklists.OpportunityDeliveryInstallationStatusCValue `json:"DeliveryInstallationStatus__c,omitempty"`
 
 	// Description Description (Description, textarea).
 	Description *string `json:"Description,omitempty"`
@@ -56,10 +56,10 @@ type Opportunity struct {
 	FiscalYear *int `json:"FiscalYear,omitempty"`
 
 	// ForecastCategory Forecast Category (ForecastCategory, picklist).
-	ForecastCategory *OpportunityForecastCategoryValue `json:"ForecastCategory,omitempty"`
+	ForecastCategory *picklists.OpportunityForecastCategoryValue `json:"ForecastCategory,omitempty"`
 
 	// ForecastCategoryName Forecast Category (ForecastCategoryName, picklist).
-	ForecastCategoryName *OpportunityForecastCategoryNameValue `json:"ForecastCategoryName,omitempty"`
+	ForecastCategoryName *picklists.OpportunityForecastCategoryNameValue `json:"ForecastCategoryName,omitempty"`
 
 	// HasOpenActivity Has Open Activity (HasOpenActivity, boolean).
 	HasOpenActivity *bool `json:"HasOpenActivity,omitempty"`
@@ -107,7 +107,7 @@ type Opportunity struct {
 	LastViewedDate *sftype.DateTime `json:"LastViewedDate,omitempty"`
 
 	// LeadSource Lead Source (LeadSource, picklist).
-	LeadSource *OpportunityLeadSourceValue `json:"LeadSource,omitempty"`
+	LeadSource *picklists.OpportunityLeadSourceValue `json:"LeadSource,omitempty"`
 
 	// Name Name (Name, string).
 	Name *string `json:"Name,omitempty"`
@@ -131,7 +131,7 @@ type Opportunity struct {
 	Probability *float64 `json:"Probability,omitempty"`
 
 	// StageName Stage (StageName, picklist).
-	StageName *OpportunityStageNameValue `json:"StageName,omitempty"`
+	StageName *picklists.OpportunityStageNameValue `json:"StageName,omitempty"`
 
 	// SystemModstamp System Modstamp (SystemModstamp, datetime).
 	SystemModstamp *sftype.DateTime `json:"SystemModstamp,omitempty"`
@@ -146,7 +146,7 @@ type Opportunity struct {
 	TrackingNumberC *string `json:"TrackingNumber__c,omitempty"`
 
 	// Type Opportunity Type (Type, picklist).
-	Type *OpportunityTypeValue `json:"Type,omitempty"`
+	Type *picklists.OpportunityTypeValue `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Opportunity"`
@@ -170,19 +170,19 @@ type OpportunityCreate struct {
 	ContactId *string `json:"ContactId,omitempty"`
 
 	// DeliveryInstallationStatusC Delivery/Installation Status.
-	DeliveryInstallationStatusC *OpportunityDeliveryInstallationStatusCValue `json:"DeliveryInstallationStatus__c,omitempty"`
+	DeliveryInstallationStatusC *picklists.OpportunityDeliveryInstallationStatusCValue `json:"DeliveryInstallationStatus__c,omitempty"`
 
 	// Description Description.
 	Description *string `json:"Description,omitempty"`
 
 	// ForecastCategoryName Forecast Category.
-	ForecastCategoryName *OpportunityForecastCategoryNameValue `json:"ForecastCategoryName,omitempty"`
+	ForecastCategoryName *picklists.OpportunityForecastCategoryNameValue `json:"ForecastCategoryName,omitempty"`
 
 	// IsPrivate Private.
 	IsPrivate *bool `json:"IsPrivate,omitempty"`
 
 	// LeadSource Lead Source.
-	LeadSource *OpportunityLeadSourceValue `json:"LeadSource,omitempty"`
+	LeadSource *picklists.OpportunityLeadSourceValue `json:"LeadSource,omitempty"`
 
 	// Name Name; required.
 	Name string `json:"Name"`
@@ -203,7 +203,7 @@ type OpportunityCreate struct {
 	Probability *float64 `json:"Probability,omitempty"`
 
 	// StageName Stage; required.
-	StageName OpportunityStageNameValue `json:"StageName"`
+	StageName picklists.OpportunityStageNameValue `json:"StageName"`
 
 	// TotalOpportunityQuantity Quantity.
 	TotalOpportunityQuantity *float64 `json:"TotalOpportunityQuantity,omitempty"`
@@ -212,7 +212,7 @@ type OpportunityCreate struct {
 	TrackingNumberC *string `json:"TrackingNumber__c,omitempty"`
 
 	// Type Opportunity Type.
-	Type *OpportunityTypeValue `json:"Type,omitempty"`
+	Type *picklists.OpportunityTypeValue `json:"Type,omitempty"`
 
 	// _ Not a field: keeps the struct from being comparable (see typedforce docs/NAMING.md).
 	_ [0]func() `json:"-"`
@@ -220,36 +220,6 @@ type OpportunityCreate struct {
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Opportunity"`
 }
-
-// OpportunityDeliveryInstallationStatusCValue is a value of Opportunity.DeliveryInstallationStatus__c, an open picklist: other values are accepted too.
-//
-// Its values are the OpportunityDeliveryInstallationStatusCValue* constants of package picklists.
-type OpportunityDeliveryInstallationStatusCValue = picklisttypes.OpportunityDeliveryInstallationStatusCValue
-
-// OpportunityForecastCategoryNameValue is a value of Opportunity.ForecastCategoryName, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the OpportunityForecastCategoryNameValue* constants of package picklists.
-type OpportunityForecastCategoryNameValue = picklisttypes.OpportunityForecastCategoryNameValue
-
-// OpportunityForecastCategoryValue is a value of Opportunity.ForecastCategory, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the OpportunityForecastCategoryValue* constants of package picklists.
-type OpportunityForecastCategoryValue = picklisttypes.OpportunityForecastCategoryValue
-
-// OpportunityLeadSourceValue is a value of Opportunity.LeadSource, an open picklist: other values are accepted too.
-//
-// Its values are the OpportunityLeadSourceValue* constants of package picklists.
-type OpportunityLeadSourceValue = picklisttypes.OpportunityLeadSourceValue
-
-// OpportunityStageNameValue is a value of Opportunity.StageName, an open picklist: other values are accepted too.
-//
-// Its values are the OpportunityStageNameValue* constants of package picklists.
-type OpportunityStageNameValue = picklisttypes.OpportunityStageNameValue
-
-// OpportunityTypeValue is a value of Opportunity.Type, an open picklist: other values are accepted too.
-//
-// Its values are the OpportunityTypeValue* constants of package picklists.
-type OpportunityTypeValue = picklisttypes.OpportunityTypeValue
 
 // OpportunityUpdate holds the changes to a Opportunity record (Opportunity): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type OpportunityUpdate struct {
@@ -266,19 +236,19 @@ type OpportunityUpdate struct {
 	CloseDate *sftype.Date `json:"CloseDate,omitempty"`
 
 	// DeliveryInstallationStatusC Delivery/Installation Status; null clears it.
-	DeliveryInstallationStatusC nullable.Nullable[string] `json:"DeliveryInstallationStatus__c,omitempty"`
+	DeliveryInstallationStatusC nullable.Nullable[picklists.OpportunityDeliveryInstallationStatusCValue] `json:"DeliveryInstallationStatus__c,omitempty"`
 
 	// Description Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
 
 	// ForecastCategoryName Forecast Category; null clears it.
-	ForecastCategoryName nullable.Nullable[string] `json:"ForecastCategoryName,omitempty"`
+	ForecastCategoryName nullable.Nullable[picklists.OpportunityForecastCategoryNameValue] `json:"ForecastCategoryName,omitempty"`
 
 	// IsPrivate Private.
 	IsPrivate *bool `json:"IsPrivate,omitempty"`
 
 	// LeadSource Lead Source; null clears it.
-	LeadSource nullable.Nullable[string] `json:"LeadSource,omitempty"`
+	LeadSource nullable.Nullable[picklists.OpportunityLeadSourceValue] `json:"LeadSource,omitempty"`
 
 	// Name Name.
 	Name *string `json:"Name,omitempty"`
@@ -299,7 +269,7 @@ type OpportunityUpdate struct {
 	Probability nullable.Nullable[float64] `json:"Probability,omitempty"`
 
 	// StageName Stage.
-	StageName *OpportunityStageNameValue `json:"StageName,omitempty"`
+	StageName *picklists.OpportunityStageNameValue `json:"StageName,omitempty"`
 
 	// TotalOpportunityQuantity Quantity; null clears it.
 	TotalOpportunityQuantity nullable.Nullable[float64] `json:"TotalOpportunityQuantity,omitempty"`
@@ -308,7 +278,7 @@ type OpportunityUpdate struct {
 	TrackingNumberC nullable.Nullable[string] `json:"TrackingNumber__c,omitempty"`
 
 	// Type Opportunity Type; null clears it.
-	Type nullable.Nullable[string] `json:"Type,omitempty"`
+	Type nullable.Nullable[picklists.OpportunityTypeValue] `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Opportunity"`

@@ -4,7 +4,7 @@ package sampleorg
 
 import (
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -29,7 +29,7 @@ type Task struct {
 	CallObject *string `json:"CallObject,omitempty"`
 
 	// CallType Call Type (CallType, picklist).
-	CallType *TaskCallTypeValue `json:"CallType,omitempty"`
+	CallType *picklists.TaskCallTypeValue `json:"CallType,omitempty"`
 
 	// CompletedDateTime Completed Date/Time (CompletedDateTime, datetime).
 	CompletedDateTime *sftype.DateTime `json:"CompletedDateTime,omitempty"`
@@ -83,7 +83,7 @@ type Task struct {
 	OwnerId *string `json:"OwnerId,omitempty"`
 
 	// Priority Priority (Priority, picklist).
-	Priority *TaskPriorityValue `json:"Priority,omitempty"`
+	Priority *picklists.TaskPriorityValue `json:"Priority,omitempty"`
 
 	// RecurrenceActivityId Recurrence Activity ID (RecurrenceActivityId, reference); references Task.
 	RecurrenceActivityId *string `json:"RecurrenceActivityId,omitempty"`
@@ -95,16 +95,16 @@ type Task struct {
 	ReminderDateTime *sftype.DateTime `json:"ReminderDateTime,omitempty"`
 
 	// Status Status (Status, picklist).
-	Status *TaskStatusValue `json:"Status,omitempty"`
+	Status *picklists.TaskStatusValue `json:"Status,omitempty"`
 
 	// Subject Subject (Subject, combobox).
-	Subject *TaskSubjectValue `json:"Subject,omitempty"`
+	Subject *picklists.TaskSubjectValue `json:"Subject,omitempty"`
 
 	// SystemModstamp System Modstamp (SystemModstamp, datetime).
 	SystemModstamp *sftype.DateTime `json:"SystemModstamp,omitempty"`
 
 	// TaskSubtype Task Subtype (TaskSubtype, picklist).
-	TaskSubtype *TaskTaskSubtypeValue `json:"TaskSubtype,omitempty"`
+	TaskSubtype *picklists.TaskTaskSubtypeValue `json:"TaskSubtype,omitempty"`
 
 	// What Parent record of WhatId (relationship What).
 	What *sftype.Record `json:"What,omitempty"`
@@ -128,11 +128,6 @@ type Task struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Task"`
 }
 
-// TaskCallTypeValue is a value of Task.CallType, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the TaskCallTypeValue* constants of package picklists.
-type TaskCallTypeValue = picklisttypes.TaskCallTypeValue
-
 // TaskCreate holds the fields of a new Task record (Task): createable fields only; unset fields are not sent.
 type TaskCreate struct {
 	// ActivityDate Due Date Only.
@@ -148,7 +143,7 @@ type TaskCreate struct {
 	CallObject *string `json:"CallObject,omitempty"`
 
 	// CallType Call Type.
-	CallType *TaskCallTypeValue `json:"CallType,omitempty"`
+	CallType *picklists.TaskCallTypeValue `json:"CallType,omitempty"`
 
 	// Description Description.
 	Description *string `json:"Description,omitempty"`
@@ -163,19 +158,19 @@ type TaskCreate struct {
 	OwnerId *string `json:"OwnerId,omitempty"`
 
 	// Priority Priority.
-	Priority *TaskPriorityValue `json:"Priority,omitempty"`
+	Priority *picklists.TaskPriorityValue `json:"Priority,omitempty"`
 
 	// ReminderDateTime Reminder Date/Time.
 	ReminderDateTime *sftype.DateTime `json:"ReminderDateTime,omitempty"`
 
 	// Status Status.
-	Status *TaskStatusValue `json:"Status,omitempty"`
+	Status *picklists.TaskStatusValue `json:"Status,omitempty"`
 
 	// Subject Subject.
-	Subject *TaskSubjectValue `json:"Subject,omitempty"`
+	Subject *picklists.TaskSubjectValue `json:"Subject,omitempty"`
 
 	// TaskSubtype Task Subtype.
-	TaskSubtype *TaskTaskSubtypeValue `json:"TaskSubtype,omitempty"`
+	TaskSubtype *picklists.TaskTaskSubtypeValue `json:"TaskSubtype,omitempty"`
 
 	// WhatId Related To ID.
 	WhatId *string `json:"WhatId,omitempty"`
@@ -186,26 +181,6 @@ type TaskCreate struct {
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Task"`
 }
-
-// TaskPriorityValue is a value of Task.Priority, an open picklist: other values are accepted too.
-//
-// Its values are the TaskPriorityValue* constants of package picklists.
-type TaskPriorityValue = picklisttypes.TaskPriorityValue
-
-// TaskStatusValue is a value of Task.Status, an open picklist: other values are accepted too.
-//
-// Its values are the TaskStatusValue* constants of package picklists.
-type TaskStatusValue = picklisttypes.TaskStatusValue
-
-// TaskSubjectValue is a value of Task.Subject, an open picklist: other values are accepted too.
-//
-// Its values are the TaskSubjectValue* constants of package picklists.
-type TaskSubjectValue = picklisttypes.TaskSubjectValue
-
-// TaskTaskSubtypeValue is a value of Task.TaskSubtype, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the TaskTaskSubtypeValue* constants of package picklists.
-type TaskTaskSubtypeValue = picklisttypes.TaskTaskSubtypeValue
 
 // TaskUpdate holds the changes to a Task record (Task): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type TaskUpdate struct {
@@ -222,7 +197,7 @@ type TaskUpdate struct {
 	CallObject nullable.Nullable[string] `json:"CallObject,omitempty"`
 
 	// CallType Call Type; null clears it.
-	CallType nullable.Nullable[string] `json:"CallType,omitempty"`
+	CallType nullable.Nullable[picklists.TaskCallTypeValue] `json:"CallType,omitempty"`
 
 	// Description Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
@@ -234,16 +209,16 @@ type TaskUpdate struct {
 	OwnerId *string `json:"OwnerId,omitempty"`
 
 	// Priority Priority.
-	Priority *TaskPriorityValue `json:"Priority,omitempty"`
+	Priority *picklists.TaskPriorityValue `json:"Priority,omitempty"`
 
 	// ReminderDateTime Reminder Date/Time; null clears it.
 	ReminderDateTime nullable.Nullable[sftype.DateTime] `json:"ReminderDateTime,omitempty"`
 
 	// Status Status.
-	Status *TaskStatusValue `json:"Status,omitempty"`
+	Status *picklists.TaskStatusValue `json:"Status,omitempty"`
 
 	// Subject Subject; null clears it.
-	Subject nullable.Nullable[string] `json:"Subject,omitempty"`
+	Subject nullable.Nullable[picklists.TaskSubjectValue] `json:"Subject,omitempty"`
 
 	// WhatId Related To ID; null clears it.
 	WhatId nullable.Nullable[string] `json:"WhatId,omitempty"`

@@ -4,7 +4,7 @@ package sampleorg
 
 import (
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -62,7 +62,7 @@ type User struct {
 	Email *string `json:"Email,omitempty"`
 
 	// EmailEncodingKey Email Encoding (EmailEncodingKey, picklist).
-	EmailEncodingKey *UserEmailEncodingKeyValue `json:"EmailEncodingKey,omitempty"`
+	EmailEncodingKey *picklists.UserEmailEncodingKeyValue `json:"EmailEncodingKey,omitempty"`
 
 	// EmployeeNumber Employee Number (EmployeeNumber, string).
 	EmployeeNumber *string `json:"EmployeeNumber,omitempty"`
@@ -80,7 +80,7 @@ type User struct {
 	FullPhotoUrl *string `json:"FullPhotoUrl,omitempty"`
 
 	// GeocodeAccuracy Geocode Accuracy (GeocodeAccuracy, picklist).
-	GeocodeAccuracy *UserGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
+	GeocodeAccuracy *picklists.UserGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
 
 	// Id User ID (Id, id).
 	Id *string `json:"Id,omitempty"`
@@ -89,7 +89,7 @@ type User struct {
 	IsActive *bool `json:"IsActive,omitempty"`
 
 	// LanguageLocaleKey Language (LanguageLocaleKey, picklist).
-	LanguageLocaleKey *UserLanguageLocaleKeyValue `json:"LanguageLocaleKey,omitempty"`
+	LanguageLocaleKey *picklists.UserLanguageLocaleKeyValue `json:"LanguageLocaleKey,omitempty"`
 
 	// LastLoginDate Last Login (LastLoginDate, datetime).
 	LastLoginDate *sftype.DateTime `json:"LastLoginDate,omitempty"`
@@ -116,7 +116,7 @@ type User struct {
 	Latitude *float64 `json:"Latitude,omitempty"`
 
 	// LocaleSidKey Locale (LocaleSidKey, picklist).
-	LocaleSidKey *UserLocaleSidKeyValue `json:"LocaleSidKey,omitempty"`
+	LocaleSidKey *picklists.UserLocaleSidKeyValue `json:"LocaleSidKey,omitempty"`
 
 	// Longitude Longitude (Longitude, double).
 	Longitude *float64 `json:"Longitude,omitempty"`
@@ -158,7 +158,7 @@ type User struct {
 	SystemModstamp *sftype.DateTime `json:"SystemModstamp,omitempty"`
 
 	// TimeZoneSidKey Time Zone (TimeZoneSidKey, picklist).
-	TimeZoneSidKey *UserTimeZoneSidKeyValue `json:"TimeZoneSidKey,omitempty"`
+	TimeZoneSidKey *picklists.UserTimeZoneSidKeyValue `json:"TimeZoneSidKey,omitempty"`
 
 	// Title Title (Title, string).
 	Title *string `json:"Title,omitempty"`
@@ -167,7 +167,7 @@ type User struct {
 	UserRoleId *string `json:"UserRoleId,omitempty"`
 
 	// UserType User Type (UserType, picklist).
-	UserType *UserUserTypeValue `json:"UserType,omitempty"`
+	UserType *picklists.UserUserTypeValue `json:"UserType,omitempty"`
 
 	// Username Username (Username, string).
 	Username *string `json:"Username,omitempty"`
@@ -209,7 +209,7 @@ type UserCreate struct {
 	Email string `json:"Email"`
 
 	// EmailEncodingKey Email Encoding; required.
-	EmailEncodingKey UserEmailEncodingKeyValue `json:"EmailEncodingKey"`
+	EmailEncodingKey picklists.UserEmailEncodingKeyValue `json:"EmailEncodingKey"`
 
 	// EmployeeNumber Employee Number.
 	EmployeeNumber *string `json:"EmployeeNumber,omitempty"`
@@ -224,13 +224,13 @@ type UserCreate struct {
 	FirstName *string `json:"FirstName,omitempty"`
 
 	// GeocodeAccuracy Geocode Accuracy.
-	GeocodeAccuracy *UserGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
+	GeocodeAccuracy *picklists.UserGeocodeAccuracyValue `json:"GeocodeAccuracy,omitempty"`
 
 	// IsActive Active.
 	IsActive *bool `json:"IsActive,omitempty"`
 
 	// LanguageLocaleKey Language; required.
-	LanguageLocaleKey UserLanguageLocaleKeyValue `json:"LanguageLocaleKey"`
+	LanguageLocaleKey picklists.UserLanguageLocaleKeyValue `json:"LanguageLocaleKey"`
 
 	// LastName Last Name; required.
 	LastName string `json:"LastName"`
@@ -239,7 +239,7 @@ type UserCreate struct {
 	Latitude *float64 `json:"Latitude,omitempty"`
 
 	// LocaleSidKey Locale; required.
-	LocaleSidKey UserLocaleSidKeyValue `json:"LocaleSidKey"`
+	LocaleSidKey picklists.UserLocaleSidKeyValue `json:"LocaleSidKey"`
 
 	// Longitude Longitude.
 	Longitude *float64 `json:"Longitude,omitempty"`
@@ -266,7 +266,7 @@ type UserCreate struct {
 	Street *string `json:"Street,omitempty"`
 
 	// TimeZoneSidKey Time Zone; required.
-	TimeZoneSidKey UserTimeZoneSidKeyValue `json:"TimeZoneSidKey"`
+	TimeZoneSidKey picklists.UserTimeZoneSidKeyValue `json:"TimeZoneSidKey"`
 
 	// Title Title.
 	Title *string `json:"Title,omitempty"`
@@ -283,31 +283,6 @@ type UserCreate struct {
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"User"`
 }
-
-// UserEmailEncodingKeyValue is a value of User.EmailEncodingKey, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the UserEmailEncodingKeyValue* constants of package picklists.
-type UserEmailEncodingKeyValue = picklisttypes.UserEmailEncodingKeyValue
-
-// UserGeocodeAccuracyValue is a value of User.GeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the UserGeocodeAccuracyValue* constants of package picklists.
-type UserGeocodeAccuracyValue = picklisttypes.UserGeocodeAccuracyValue
-
-// UserLanguageLocaleKeyValue is a value of User.LanguageLocaleKey, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the UserLanguageLocaleKeyValue* constants of package picklists.
-type UserLanguageLocaleKeyValue = picklisttypes.UserLanguageLocaleKeyValue
-
-// UserLocaleSidKeyValue is a value of User.LocaleSidKey, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the UserLocaleSidKeyValue* constants of package picklists.
-type UserLocaleSidKeyValue = picklisttypes.UserLocaleSidKeyValue
-
-// UserTimeZoneSidKeyValue is a value of User.TimeZoneSidKey, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the UserTimeZoneSidKeyValue* constants of package picklists.
-type UserTimeZoneSidKeyValue = picklisttypes.UserTimeZoneSidKeyValue
 
 // UserUpdate holds the changes to a User record (User): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type UserUpdate struct {
@@ -342,7 +317,7 @@ type UserUpdate struct {
 	Email *string `json:"Email,omitempty"`
 
 	// EmailEncodingKey Email Encoding.
-	EmailEncodingKey *UserEmailEncodingKeyValue `json:"EmailEncodingKey,omitempty"`
+	EmailEncodingKey *picklists.UserEmailEncodingKeyValue `json:"EmailEncodingKey,omitempty"`
 
 	// EmployeeNumber Employee Number; null clears it.
 	EmployeeNumber nullable.Nullable[string] `json:"EmployeeNumber,omitempty"`
@@ -357,13 +332,13 @@ type UserUpdate struct {
 	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
 	// GeocodeAccuracy Geocode Accuracy; null clears it.
-	GeocodeAccuracy nullable.Nullable[string] `json:"GeocodeAccuracy,omitempty"`
+	GeocodeAccuracy nullable.Nullable[picklists.UserGeocodeAccuracyValue] `json:"GeocodeAccuracy,omitempty"`
 
 	// IsActive Active.
 	IsActive *bool `json:"IsActive,omitempty"`
 
 	// LanguageLocaleKey Language.
-	LanguageLocaleKey *UserLanguageLocaleKeyValue `json:"LanguageLocaleKey,omitempty"`
+	LanguageLocaleKey *picklists.UserLanguageLocaleKeyValue `json:"LanguageLocaleKey,omitempty"`
 
 	// LastName Last Name.
 	LastName *string `json:"LastName,omitempty"`
@@ -372,7 +347,7 @@ type UserUpdate struct {
 	Latitude nullable.Nullable[float64] `json:"Latitude,omitempty"`
 
 	// LocaleSidKey Locale.
-	LocaleSidKey *UserLocaleSidKeyValue `json:"LocaleSidKey,omitempty"`
+	LocaleSidKey *picklists.UserLocaleSidKeyValue `json:"LocaleSidKey,omitempty"`
 
 	// Longitude Longitude; null clears it.
 	Longitude nullable.Nullable[float64] `json:"Longitude,omitempty"`
@@ -399,7 +374,7 @@ type UserUpdate struct {
 	Street nullable.Nullable[string] `json:"Street,omitempty"`
 
 	// TimeZoneSidKey Time Zone.
-	TimeZoneSidKey *UserTimeZoneSidKeyValue `json:"TimeZoneSidKey,omitempty"`
+	TimeZoneSidKey *picklists.UserTimeZoneSidKeyValue `json:"TimeZoneSidKey,omitempty"`
 
 	// Title Title; null clears it.
 	Title nullable.Nullable[string] `json:"Title,omitempty"`
@@ -413,8 +388,3 @@ type UserUpdate struct {
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"User"`
 }
-
-// UserUserTypeValue is a value of User.UserType, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the UserUserTypeValue* constants of package picklists.
-type UserUserTypeValue = picklisttypes.UserUserTypeValue

@@ -5,7 +5,7 @@ package sampleorg
 import (
 	"encoding/json"
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -27,7 +27,7 @@ type WidgetC struct {
 	BigCountC *int64 `json:"Big_Count__c,omitempty"`
 
 	// CategoryC Category (Category__c, picklist).
-	CategoryC *WidgetCCategoryCValue `json:"Category__c,omitempty"`
+	CategoryC *picklists.WidgetCCategoryCValue `json:"Category__c,omitempty"`
 
 	// ChildWidgetsR Child records from a subquery on Widget__c (relationship Child_Widgets__r).
 	ChildWidgetsR *sftype.QueryResult[WidgetC] `json:"Child_Widgets__r,omitempty"`
@@ -63,7 +63,7 @@ type WidgetC struct {
 	ExternalIdC *string `json:"External_Id__c,omitempty"`
 
 	// FinishC Finish (Finish__c, combobox).
-	FinishC *WidgetCFinishCValue `json:"Finish__c,omitempty"`
+	FinishC *picklists.WidgetCFinishCValue `json:"Finish__c,omitempty"`
 
 	// Id Record ID (Id, id).
 	Id *string `json:"Id,omitempty"`
@@ -150,10 +150,10 @@ type WidgetC struct {
 	ShipToCityS *string `json:"Ship_To__City__s,omitempty"`
 
 	// ShipToCountryCodeS Ship To (Country) (Ship_To__CountryCode__s, picklist).
-	ShipToCountryCodeS *WidgetCShipToCountryCodeSValue `json:"Ship_To__CountryCode__s,omitempty"`
+	ShipToCountryCodeS *picklists.WidgetCShipToCountryCodeSValue `json:"Ship_To__CountryCode__s,omitempty"`
 
 	// ShipToGeocodeAccuracyS Ship To (Geocode Accuracy) (Ship_To__GeocodeAccuracy__s, picklist).
-	ShipToGeocodeAccuracyS *WidgetCShipToGeocodeAccuracySValue `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
+	ShipToGeocodeAccuracyS *picklists.WidgetCShipToGeocodeAccuracySValue `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
 
 	// ShipToLatitudeS Ship To (Latitude) (Ship_To__Latitude__s, double).
 	ShipToLatitudeS *float64 `json:"Ship_To__Latitude__s,omitempty"`
@@ -165,7 +165,7 @@ type WidgetC struct {
 	ShipToPostalCodeS *string `json:"Ship_To__PostalCode__s,omitempty"`
 
 	// ShipToStateCodeS Ship To (State/Province) (Ship_To__StateCode__s, picklist).
-	ShipToStateCodeS *WidgetCShipToStateCodeSValue `json:"Ship_To__StateCode__s,omitempty"`
+	ShipToStateCodeS *picklists.WidgetCShipToStateCodeSValue `json:"Ship_To__StateCode__s,omitempty"`
 
 	// ShipToStreetS Ship To (Street) (Ship_To__Street__s, textarea).
 	ShipToStreetS *string `json:"Ship_To__Street__s,omitempty"`
@@ -186,10 +186,10 @@ type WidgetC struct {
 	SpecificationC *string `json:"Specification__c,omitempty"`
 
 	// StatusC Status (Status__c, picklist).
-	StatusC *WidgetCStatusCValue `json:"Status__c,omitempty"`
+	StatusC *picklists.WidgetCStatusCValue `json:"Status__c,omitempty"`
 
 	// SubcategoryC Subcategory (Subcategory__c, picklist).
-	SubcategoryC *WidgetCSubcategoryCValue `json:"Subcategory__c,omitempty"`
+	SubcategoryC *picklists.WidgetCSubcategoryCValue `json:"Subcategory__c,omitempty"`
 
 	// SummaryC Summary (Summary__c, textarea).
 	SummaryC *string `json:"Summary__c,omitempty"`
@@ -216,16 +216,6 @@ type WidgetC struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Widget__c"`
 }
 
-// WidgetCCategoryCValue is a value of Widget__c.Category__c, an open picklist: other values are accepted too.
-//
-// Its values are the WidgetCCategoryCValue* constants of package picklists.
-type WidgetCCategoryCValue = picklisttypes.WidgetCCategoryCValue
-
-// WidgetCColorsCValue is a value of Widget__c.Colors__c, an open picklist: other values are accepted too.
-//
-// Its values are the WidgetCColorsCValue* constants of package picklists.
-type WidgetCColorsCValue = picklisttypes.WidgetCColorsCValue
-
 // WidgetCCreate holds the fields of a new Widget record (Widget__c): createable fields only; unset fields are not sent.
 type WidgetCCreate struct {
 	// AccountC Account.
@@ -238,7 +228,7 @@ type WidgetCCreate struct {
 	BigCountC *int64 `json:"Big_Count__c,omitempty"`
 
 	// CategoryC Category.
-	CategoryC *WidgetCCategoryCValue `json:"Category__c,omitempty"`
+	CategoryC *picklists.WidgetCCategoryCValue `json:"Category__c,omitempty"`
 
 	// ColorsC Colors.
 	ColorsC *sftype.MultiPicklist `json:"Colors__c,omitempty"`
@@ -256,7 +246,7 @@ type WidgetCCreate struct {
 	ExternalIdC *string `json:"External_Id__c,omitempty"`
 
 	// FinishC Finish.
-	FinishC *WidgetCFinishCValue `json:"Finish__c,omitempty"`
+	FinishC *picklists.WidgetCFinishCValue `json:"Finish__c,omitempty"`
 
 	// IsActiveC Active (legacy).
 	IsActiveC *bool `json:"IsActive__c,omitempty"`
@@ -307,10 +297,10 @@ type WidgetCCreate struct {
 	ShipToCityS *string `json:"Ship_To__City__s,omitempty"`
 
 	// ShipToCountryCodeS Ship To (Country).
-	ShipToCountryCodeS *WidgetCShipToCountryCodeSValue `json:"Ship_To__CountryCode__s,omitempty"`
+	ShipToCountryCodeS *picklists.WidgetCShipToCountryCodeSValue `json:"Ship_To__CountryCode__s,omitempty"`
 
 	// ShipToGeocodeAccuracyS Ship To (Geocode Accuracy).
-	ShipToGeocodeAccuracyS *WidgetCShipToGeocodeAccuracySValue `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
+	ShipToGeocodeAccuracyS *picklists.WidgetCShipToGeocodeAccuracySValue `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
 
 	// ShipToLatitudeS Ship To (Latitude).
 	ShipToLatitudeS *float64 `json:"Ship_To__Latitude__s,omitempty"`
@@ -322,7 +312,7 @@ type WidgetCCreate struct {
 	ShipToPostalCodeS *string `json:"Ship_To__PostalCode__s,omitempty"`
 
 	// ShipToStateCodeS Ship To (State/Province).
-	ShipToStateCodeS *WidgetCShipToStateCodeSValue `json:"Ship_To__StateCode__s,omitempty"`
+	ShipToStateCodeS *picklists.WidgetCShipToStateCodeSValue `json:"Ship_To__StateCode__s,omitempty"`
 
 	// ShipToStreetS Ship To (Street).
 	ShipToStreetS *string `json:"Ship_To__Street__s,omitempty"`
@@ -337,10 +327,10 @@ type WidgetCCreate struct {
 	SpecificationC *string `json:"Specification__c,omitempty"`
 
 	// StatusC Status.
-	StatusC *WidgetCStatusCValue `json:"Status__c,omitempty"`
+	StatusC *picklists.WidgetCStatusCValue `json:"Status__c,omitempty"`
 
 	// SubcategoryC Subcategory.
-	SubcategoryC *WidgetCSubcategoryCValue `json:"Subcategory__c,omitempty"`
+	SubcategoryC *picklists.WidgetCSubcategoryCValue `json:"Subcategory__c,omitempty"`
 
 	// SummaryC Summary.
 	SummaryC *string `json:"Summary__c,omitempty"`
@@ -358,36 +348,6 @@ type WidgetCCreate struct {
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Widget__c"`
 }
 
-// WidgetCFinishCValue is a value of Widget__c.Finish__c, an open picklist: other values are accepted too.
-//
-// Its values are the WidgetCFinishCValue* constants of package picklists.
-type WidgetCFinishCValue = picklisttypes.WidgetCFinishCValue
-
-// WidgetCShipToCountryCodeSValue is a value of Widget__c.Ship_To__CountryCode__s, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the WidgetCShipToCountryCodeSValue* constants of package picklists.
-type WidgetCShipToCountryCodeSValue = picklisttypes.WidgetCShipToCountryCodeSValue
-
-// WidgetCShipToGeocodeAccuracySValue is a value of Widget__c.Ship_To__GeocodeAccuracy__s, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the WidgetCShipToGeocodeAccuracySValue* constants of package picklists.
-type WidgetCShipToGeocodeAccuracySValue = picklisttypes.WidgetCShipToGeocodeAccuracySValue
-
-// WidgetCShipToStateCodeSValue is a value of Widget__c.Ship_To__StateCode__s, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the WidgetCShipToStateCodeSValue* constants of package picklists.
-type WidgetCShipToStateCodeSValue = picklisttypes.WidgetCShipToStateCodeSValue
-
-// WidgetCStatusCValue is a value of Widget__c.Status__c, a restricted picklist: Salesforce accepts no other value.
-//
-// Its values are the WidgetCStatusCValue* constants of package picklists.
-type WidgetCStatusCValue = picklisttypes.WidgetCStatusCValue
-
-// WidgetCSubcategoryCValue is a value of Widget__c.Subcategory__c, an open picklist: other values are accepted too.
-//
-// Its values are the WidgetCSubcategoryCValue* constants of package picklists.
-type WidgetCSubcategoryCValue = picklisttypes.WidgetCSubcategoryCValue
-
 // WidgetCUpdate holds the changes to a Widget record (Widget__c): updateable fields only. Unset fields are not sent; a nillable field set to null is cleared.
 type WidgetCUpdate struct {
 	// AccountC Account; null clears it.
@@ -400,7 +360,7 @@ type WidgetCUpdate struct {
 	BigCountC nullable.Nullable[int64] `json:"Big_Count__c,omitempty"`
 
 	// CategoryC Category; null clears it.
-	CategoryC nullable.Nullable[string] `json:"Category__c,omitempty"`
+	CategoryC nullable.Nullable[picklists.WidgetCCategoryCValue] `json:"Category__c,omitempty"`
 
 	// ColorsC Colors; null clears it.
 	ColorsC nullable.Nullable[sftype.MultiPicklist] `json:"Colors__c,omitempty"`
@@ -418,7 +378,7 @@ type WidgetCUpdate struct {
 	ExternalIdC nullable.Nullable[string] `json:"External_Id__c,omitempty"`
 
 	// FinishC Finish; null clears it.
-	FinishC nullable.Nullable[string] `json:"Finish__c,omitempty"`
+	FinishC nullable.Nullable[picklists.WidgetCFinishCValue] `json:"Finish__c,omitempty"`
 
 	// IsActiveC Active (legacy).
 	IsActiveC *bool `json:"IsActive__c,omitempty"`
@@ -469,10 +429,10 @@ type WidgetCUpdate struct {
 	ShipToCityS nullable.Nullable[string] `json:"Ship_To__City__s,omitempty"`
 
 	// ShipToCountryCodeS Ship To (Country); null clears it.
-	ShipToCountryCodeS nullable.Nullable[string] `json:"Ship_To__CountryCode__s,omitempty"`
+	ShipToCountryCodeS nullable.Nullable[picklists.WidgetCShipToCountryCodeSValue] `json:"Ship_To__CountryCode__s,omitempty"`
 
 	// ShipToGeocodeAccuracyS Ship To (Geocode Accuracy); null clears it.
-	ShipToGeocodeAccuracyS nullable.Nullable[string] `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
+	ShipToGeocodeAccuracyS nullable.Nullable[picklists.WidgetCShipToGeocodeAccuracySValue] `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
 
 	// ShipToLatitudeS Ship To (Latitude); null clears it.
 	ShipToLatitudeS nullable.Nullable[float64] `json:"Ship_To__Latitude__s,omitempty"`
@@ -484,7 +444,7 @@ type WidgetCUpdate struct {
 	ShipToPostalCodeS nullable.Nullable[string] `json:"Ship_To__PostalCode__s,omitempty"`
 
 	// ShipToStateCodeS Ship To (State/Province); null clears it.
-	ShipToStateCodeS nullable.Nullable[string] `json:"Ship_To__StateCode__s,omitempty"`
+	ShipToStateCodeS nullable.Nullable[picklists.WidgetCShipToStateCodeSValue] `json:"Ship_To__StateCode__s,omitempty"`
 
 	// ShipToStreetS Ship To (Street); null clears it.
 	ShipToStreetS nullable.Nullable[string] `json:"Ship_To__Street__s,omitempty"`
@@ -499,10 +459,10 @@ type WidgetCUpdate struct {
 	SpecificationC nullable.Nullable[string] `json:"Specification__c,omitempty"`
 
 	// StatusC Status; null clears it.
-	StatusC nullable.Nullable[string] `json:"Status__c,omitempty"`
+	StatusC nullable.Nullable[picklists.WidgetCStatusCValue] `json:"Status__c,omitempty"`
 
 	// SubcategoryC Subcategory; null clears it.
-	SubcategoryC nullable.Nullable[string] `json:"Subcategory__c,omitempty"`
+	SubcategoryC nullable.Nullable[picklists.WidgetCSubcategoryCValue] `json:"Subcategory__c,omitempty"`
 
 	// SummaryC Summary; null clears it.
 	SummaryC nullable.Nullable[string] `json:"Summary__c,omitempty"`

@@ -24,7 +24,7 @@ func TestComposite(t *testing.T) {
 
 	var batch sobjects.Composite
 	acct := sobjects.AddCreate(&batch, sampleorg.AccountCreate{Name: "Acme"})
-	con := sobjects.AddCreate(&batch, sampleorg.ContactCreate{LastName: "Doe", AccountId: ptr(acct.Ref("id"))})
+	con := sobjects.AddCreate(&batch, sampleorg.ContactCreate{LastName: "Doe", AccountId: new(acct.Ref("id"))})
 	got := sobjects.AddGet[sampleorg.Contact](&batch, con.Ref("id"), "Id", "LastName", "AccountId")
 	upd := sobjects.AddUpdate(&batch, acct.Ref("id"), sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue("+1 415 555 0100")})
 	q := sobjects.AddQuery[sampleorg.Contact](&batch, "SELECT Id, LastName FROM Contact WHERE AccountId = '"+acct.Ref("id")+"'")
@@ -83,8 +83,8 @@ func TestCompositeAllOrNoneRollback(t *testing.T) {
 			org := sftest.NewOrg(t)
 			var batch sobjects.Composite
 			acct := sobjects.AddCreate(&batch, sampleorg.AccountCreate{Name: "Acme"})
-			con := sobjects.AddCreate(&batch, sampleorg.ContactCreate{LastName: "Doe", AccountId: ptr(acct.Ref("id"))})
-			bad := sobjects.AddCreate(&batch, sampleorg.ContactCreate{FirstName: ptr("no last name")})
+			con := sobjects.AddCreate(&batch, sampleorg.ContactCreate{LastName: "Doe", AccountId: new(acct.Ref("id"))})
+			bad := sobjects.AddCreate(&batch, sampleorg.ContactCreate{FirstName: new("no last name")})
 			after := sobjects.AddGet[sampleorg.Contact](&batch, con.Ref("id"))
 			err := batch.Send(ctx, org.Client(), sobjects.AllOrNone(allOrNone))
 			var ce *sobjects.CompositeError
@@ -134,7 +134,7 @@ func TestCompositeBrokenReference(t *testing.T) {
 	org := sftest.NewOrg(t)
 	var batch sobjects.Composite
 	bad := sobjects.AddCreate(&batch, sampleorg.AccountCreate{})
-	con := sobjects.AddCreate(&batch, sampleorg.ContactCreate{LastName: "Doe", AccountId: ptr(bad.Ref("id"))})
+	con := sobjects.AddCreate(&batch, sampleorg.ContactCreate{LastName: "Doe", AccountId: new(bad.Ref("id"))})
 	if err := batch.Send(ctx, org.Client()); err == nil {
 		t.Fatal("no error")
 	}
@@ -175,10 +175,10 @@ func TestCompositeLimits(t *testing.T) {
 		"no sObject":    func(b *sobjects.Composite) { sobjects.AddCreate(b, struct{ Name string }{"x"}) },
 		"absolute path": func(b *sobjects.Composite) { sobjects.AddCall[any](b, "GET", "https://evil.example/x", nil) },
 		"unknown reference": func(b *sobjects.Composite) {
-			sobjects.AddCreate(b, sampleorg.ContactCreate{LastName: "Doe", AccountId: ptr("@{nope.id}")})
+			sobjects.AddCreate(b, sampleorg.ContactCreate{LastName: "Doe", AccountId: new("@{nope.id}")})
 		},
 		"forward reference": func(b *sobjects.Composite) {
-			sobjects.AddCreate(b, sampleorg.ContactCreate{LastName: "Doe", AccountId: ptr("@{ref2.id}")})
+			sobjects.AddCreate(b, sampleorg.ContactCreate{LastName: "Doe", AccountId: new("@{ref2.id}")})
 			sobjects.AddCreate(b, sampleorg.AccountCreate{Name: "x"})
 		},
 	}
@@ -222,7 +222,7 @@ func TestCompositeExpiry(t *testing.T) {
 		wg.Go(func() {
 			var b sobjects.Composite
 			a := sobjects.AddCreate(&b, sampleorg.AccountCreate{Name: "Acme"})
-			sobjects.AddCreate(&b, sampleorg.ContactCreate{LastName: "Doe", AccountId: ptr(a.Ref("id"))})
+			sobjects.AddCreate(&b, sampleorg.ContactCreate{LastName: "Doe", AccountId: new(a.Ref("id"))})
 			errs <- b.Send(ctx, c, sobjects.AllOrNone(true))
 		})
 	}

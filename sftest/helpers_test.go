@@ -18,8 +18,6 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 const v = "/services/data/v67.0"
 
-func ptr[T any](v T) *T { return &v }
-
 // testCtx returns a context that ends with the test.
 func testCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

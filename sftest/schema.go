@@ -3,9 +3,9 @@ package sftest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"sort"
 	"strings"
 
@@ -53,7 +53,7 @@ func loadSchema(fsys fs.FS) (*schema, error) {
 	s := &schema{objects: map[string]*object{}, byPrefix: map[string]*object{}}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || path.Ext(name) != ".json" || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+		if e.IsDir() || describe.Skipped(name) {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, name)
@@ -61,6 +61,9 @@ func loadSchema(fsys fs.FS) (*schema, error) {
 			return nil, fmt.Errorf("sftest: %w", err)
 		}
 		d, err := describe.Parse(name, data)
+		if errors.Is(err, describe.ErrGlobalDescribe) {
+			continue // the same rule as the generator's
+		}
 		if err != nil {
 			return nil, fmt.Errorf("sftest: %w", err)
 		}

@@ -53,3 +53,19 @@ func TestOwnSchema(t *testing.T) {
 		t.Error("batch size 0 is accepted")
 	}
 }
+
+// TestGlobalDescribeSkipped: a global describe saved beside the object
+// describes, under any name, is skipped as the generator skips it.
+func TestGlobalDescribeSkipped(t *testing.T) {
+	global := []byte(`{"encoding":"UTF-8","maxBatchSize":200,"sobjects":[{"name":"Gadget__c","queryable":true}]}`)
+	org := sftest.NewOrg(t, sftest.WithDescribeFS(fstest.MapFS{
+		"Gadget__c.json": {Data: []byte(gadget)},
+		"sobjects.json":  {Data: global},
+		"_global.json":   {Data: []byte("not even JSON")},
+	}))
+	c := newRaw(t, org)
+	c.expect(201, "POST", v+"/sobjects/Gadget__c", `{"Name":"G1","Size__c":"S"}`)
+	if _, err := sftest.New(sftest.WithDescribeFS(fstest.MapFS{"sobjects.json": {Data: global}})); err == nil {
+		t.Error("a folder holding only a global describe loads")
+	}
+}

@@ -44,7 +44,7 @@ func TestCreateTree(t *testing.T) {
 	}
 
 	bad := sobjects.Node(sampleorg.AccountCreate{Name: "Initech"},
-		sobjects.Children("Contacts", sobjects.Node(sampleorg.ContactCreate{FirstName: ptr("no last name")})))
+		sobjects.Children("Contacts", sobjects.Node(sampleorg.ContactCreate{FirstName: new("no last name")})))
 	err = sobjects.CreateTree(ctx, c, []*sobjects.TreeNode{bad})
 	var ce *sobjects.CompositeError
 	if !errors.As(err, &ce) || !errors.Is(err, sobjects.ErrRequiredFieldMissing) || !strings.Contains(ce.Failed[0].Op, "Contact (ref2)") {
@@ -98,10 +98,10 @@ func TestGraphs(t *testing.T) {
 	org := sftest.NewOrg(t)
 	good := &sobjects.Graph{ID: "good"}
 	a := sobjects.AddCreate(good, sampleorg.AccountCreate{Name: "Acme"})
-	con := sobjects.AddCreate(good, sampleorg.ContactCreate{LastName: "Doe", AccountId: ptr(a.Ref("id"))})
+	con := sobjects.AddCreate(good, sampleorg.ContactCreate{LastName: "Doe", AccountId: new(a.Ref("id"))})
 	bad := &sobjects.Graph{ID: "bad"}
 	b := sobjects.AddCreate(bad, sampleorg.AccountCreate{Name: "Globex"})
-	sobjects.AddCreate(bad, sampleorg.ContactCreate{AccountId: ptr(b.Ref("id"))})
+	sobjects.AddCreate(bad, sampleorg.ContactCreate{AccountId: new(b.Ref("id"))})
 	org.ResetStats()
 	err := sobjects.SendGraphs(ctx, org.Client(), good, bad)
 	if !errors.Is(err, sobjects.ErrRequiredFieldMissing) {
@@ -128,7 +128,7 @@ func TestGraphs(t *testing.T) {
 	deep := &sobjects.Graph{}
 	prev := sobjects.AddCreate(deep, sampleorg.AccountCreate{Name: "x"})
 	for range 15 {
-		prev = sobjects.AddCreate(deep, sampleorg.AccountCreate{Name: "x", ParentId: ptr(prev.Ref("id"))})
+		prev = sobjects.AddCreate(deep, sampleorg.AccountCreate{Name: "x", ParentId: new(prev.Ref("id"))})
 	}
 	for name, g := range map[string]*sobjects.Graph{"501 nodes": big, "depth 16": deep, "empty": {}} {
 		if err := sobjects.SendGraphs(ctx, org.Client(), g); !errors.Is(err, sobjects.ErrInvalidArgument) {
@@ -210,7 +210,7 @@ func TestBlobUploadDownload(t *testing.T) {
 	}
 	org.ExpireSession()
 	org.ResetStats()
-	id, err := sobjects.UploadBlob(ctx, c, sampleorg.WidgetCCreate{Name: ptr("w")}, "Attachment_Data__c", countingOpen(data, &opens))
+	id, err := sobjects.UploadBlob(ctx, c, sampleorg.WidgetCCreate{Name: new("w")}, "Attachment_Data__c", countingOpen(data, &opens))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +224,7 @@ func TestBlobUploadDownload(t *testing.T) {
 	}
 
 	short := sobjects.BlobFromReaderAt("x", bytes.NewReader(data[:10]), 20)
-	if _, err := sobjects.UploadBlob(ctx, c, sampleorg.WidgetCCreate{Name: ptr("w")}, "Attachment_Data__c", short); err == nil {
+	if _, err := sobjects.UploadBlob(ctx, c, sampleorg.WidgetCCreate{Name: new("w")}, "Attachment_Data__c", short); err == nil {
 		t.Error("a blob shorter than its Size was uploaded")
 	}
 	org.ResetStats()
@@ -309,7 +309,7 @@ func TestSearch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := sobjects.Create(ctx, c, sampleorg.ContactCreate{LastName: "Acme-Smith", Email: ptr("a@acme.example")}); err != nil {
+	if _, err := sobjects.Create(ctx, c, sampleorg.ContactCreate{LastName: "Acme-Smith", Email: new("a@acme.example")}); err != nil {
 		t.Fatal(err)
 	}
 	q, err := sobjects.SOSL("FIND {%s} IN ALL FIELDS RETURNING Account(Id, Name), Contact(Id, LastName)", "Acme (EU)")

@@ -100,7 +100,7 @@ func TestBlobFlatMemory(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	id, err := sobjects.UploadBlob(ctx, c, contentVersion{Title: ptr("big")}, "VersionData",
+	id, err := sobjects.UploadBlob(ctx, c, contentVersion{Title: new("big")}, "VersionData",
 		sobjects.BlobFromReaderAt("big.bin", pattern{}, size))
 	if err != nil || id == "" {
 		t.Fatal(id, err)
@@ -120,5 +120,3 @@ func TestBlobFlatMemory(t *testing.T) {
 		t.Errorf("%d bytes allocated to move %d bytes each way: the blob is held in memory", alloc, size)
 	}
 }
-
-func ptr[T any](v T) *T { return &v }

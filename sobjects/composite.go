@@ -46,7 +46,7 @@ type Batch interface {
 //
 //	var batch sobjects.Composite
 //	acct := sobjects.AddCreate(&batch, sfmodel.AccountCreate{Name: "Acme"})
-//	con := sobjects.AddCreate(&batch, sfmodel.ContactCreate{LastName: "Doe", AccountId: ptr(acct.Ref("id"))})
+//	con := sobjects.AddCreate(&batch, sfmodel.ContactCreate{LastName: "Doe", AccountId: new(acct.Ref("id"))})
 //	if err := batch.Send(ctx, c, sobjects.AllOrNone(true)); err != nil {
 //		return err
 //	}

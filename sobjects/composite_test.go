@@ -27,8 +27,8 @@ func TestCompositeBadResponses(t *testing.T) {
 			c, mock := newClient(t)
 			mock.RegisterResponder(http.MethodPost, base+"/composite", respond(200, body))
 			var b sobjects.Composite
-			first := sobjects.AddCreate(&b, account{Name: ptr("a")})
-			sobjects.AddCreate(&b, account{Name: ptr("b")})
+			first := sobjects.AddCreate(&b, account{Name: new("a")})
+			sobjects.AddCreate(&b, account{Name: new("b")})
 			err := b.Send(t.Context(), c)
 			if !errors.Is(err, sobjects.ErrMalformedResponse) {
 				t.Fatalf("Send: %v", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
@@ -218,7 +219,7 @@ func FuzzAppendString(f *testing.F) {
 //
 //	go test -run XXX -bench MarshalRecord -benchmem ./sobjects
 func BenchmarkMarshalRecord(b *testing.B) {
-	upd := &sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue("(415) 555-0100"), Rating: nullable.NewNullableWithValue("Warm")}
+	upd := &sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue("(415) 555-0100"), Rating: nullable.NewNullableWithValue(picklists.AccountRatingValueWarm)}
 	b.Run("encoder", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -32,7 +32,7 @@ func ExampleComposite_Send() {
 
 	var batch sobjects.Composite
 	acct := sobjects.AddCreate(&batch, sampleorg.AccountCreate{Name: "Acme"})
-	con := sobjects.AddCreate(&batch, sampleorg.ContactCreate{LastName: "Doe", AccountId: ptr(acct.Ref("id"))})
+	con := sobjects.AddCreate(&batch, sampleorg.ContactCreate{LastName: "Doe", AccountId: new(acct.Ref("id"))})
 	contacts := sobjects.AddQuery[sampleorg.Contact](&batch,
 		"SELECT Id, Name FROM Contact WHERE AccountId = '"+acct.Ref("id")+"'")
 	if err := batch.Send(ctx, c, sobjects.AllOrNone(true)); err != nil {
@@ -80,7 +80,7 @@ func ExampleUploadBlob() {
 	c, ctx := org.Client(), context.Background()
 	file := bytes.NewReader([]byte("%PDF-1.7 a small report"))
 
-	id, err := sobjects.UploadBlob(ctx, c, sampleorg.WidgetCCreate{Name: ptr("report")}, "Attachment_Data__c",
+	id, err := sobjects.UploadBlob(ctx, c, sampleorg.WidgetCCreate{Name: new("report")}, "Attachment_Data__c",
 		sobjects.BlobFromReaderAt("report.pdf", file, file.Size()))
 	if err != nil {
 		log.Fatal(err)

@@ -72,7 +72,7 @@ func ExampleSOQL() {
 	q, err := sobjects.SOQL("SELECT %s FROM Account WHERE Name = %s AND Industry IN %s AND CreatedDate > %s AND Description LIKE %s",
 		sobjects.IdentList{"Id", "Name"},
 		"O'Brien's \\ Sons",
-		[]sampleorg.AccountIndustryValue{picklists.AccountIndustryValueBanking, picklists.AccountIndustryValueRetail},
+		[]picklists.AccountIndustryValue{picklists.AccountIndustryValueBanking, picklists.AccountIndustryValueRetail},
 		since,
 		sobjects.Contains("100%"))
 	fmt.Println(q, err)

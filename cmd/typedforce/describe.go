@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/typedforce/typedforce/auth"
+	"github.com/typedforce/typedforce/internal/describe"
 	"github.com/typedforce/typedforce/internal/pull"
 	"github.com/typedforce/typedforce/internal/sfgen"
 )
@@ -54,7 +55,7 @@ func (o *orgFlags) parse(fs *flag.FlagSet, args []string, stderr io.Writer) (cfg
 		return nil, "", 2, false
 	}
 	if o.version != "" {
-		if _, err := pull.ParseVersion(o.version); err != nil {
+		if _, err := describe.ParseVersion(o.version); err != nil {
 			fmt.Fprintf(stderr, "%s: -api-version: %v\n", fs.Name(), err)
 			return nil, "", 2, false
 		}
@@ -86,7 +87,7 @@ func (o *orgFlags) setup() (*sfgen.Config, string, error) {
 			break
 		}
 	}
-	v, err := pull.ParseVersion(version)
+	v, err := describe.ParseVersion(version)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", from, err)
 	}

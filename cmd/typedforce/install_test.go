@@ -45,7 +45,7 @@ import (
 
 func main() {
 	ctx := context.Background()
-	c, err := sobjects.NewFromEnv(ctx)
+	c, err := sobjects.NewFromEnv(ctx, sobjects.WithAPIVersion(sfmodel.APIVersion))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -64,7 +64,7 @@ func createAndRead(ctx context.Context, c *sobjects.Client, name string) (sfmode
 	if err != nil {
 		return sfmodel.Account{}, err
 	}
-	return sobjects.Get[sfmodel.Account](ctx, c, id, sobjects.Fields(fields.AccountName, fields.AccountIndustry))
+	return sobjects.Get[sfmodel.Account](ctx, c, id, sobjects.Fields(fields.Account_Name, fields.Account_Industry))
 }
 `
 	installMainTest = `package main
@@ -147,9 +147,8 @@ func TestInstallInFreshModule(t *testing.T) {
 		"schema/describe/Account.json", "schema/describe/Contact.json", "schema/describe/User.json",
 		"schema/sobjects.yaml",
 		"sfmodel/account.gen.go", "sfmodel/contact.gen.go", "sfmodel/user.gen.go",
-		"sfmodel/picklists/picklist-values.gen.go",
+		"sfmodel/picklists/picklists.gen.go",
 		"sfmodel/fields/field-names.gen.go",
-		"sfmodel/internal/picklisttypes/picklist-types.gen.go",
 	} {
 		if _, err := os.Stat(filepath.Join(app, f)); err != nil {
 			t.Errorf("after go generate: %v", err)

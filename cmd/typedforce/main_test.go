@@ -322,7 +322,10 @@ func TestGenerate(t *testing.T) {
 	out := filepath.Join(moduleDir(t), "sfmodel")
 	r := runCmd("generate", "-describe", dir, "-out", out)
 	r.check(t, 0)
-	if r.stderr != "" || !strings.Contains(r.stdout, "generated 3 objects") || !strings.Contains(r.stdout, out) {
+	// Widget__c has a field of a type newer than the generator.
+	warning := "typedforce generate: warning: describe " + filepath.Join(dir, "Widget__c.json") +
+		`: field Embedding__c: unknown type "vectorembedding", generated as json.RawMessage` + "\n"
+	if r.stderr != warning || !strings.Contains(r.stdout, "generated 3 objects") || !strings.Contains(r.stdout, out) {
 		t.Errorf("stdout %q, stderr %q", r.stdout, r.stderr)
 	}
 	checkOutput(t, out, "sfmodel", filepath.Join(out, "openapi.yaml"), "Account", "Contact", "WidgetC")
@@ -331,8 +334,8 @@ func TestGenerate(t *testing.T) {
 	// Again into the same folder: nothing changes, no temporary file is left.
 	r = runCmd("generate", "-q", "-describe", dir, "-out", out)
 	r.check(t, 0)
-	if r.stdout != "" || r.stderr != "" {
-		t.Errorf("-q: stdout %q, stderr %q; want nothing", r.stdout, r.stderr)
+	if r.stdout != "" || r.stderr != warning {
+		t.Errorf("-q: stdout %q, stderr %q; want the warning only", r.stdout, r.stderr)
 	}
 	if again := snapshot(t, out); !maps.Equal(first, again) {
 		t.Errorf("second run changed the output: %v -> %v", slices.Sorted(maps.Keys(first)), slices.Sorted(maps.Keys(again)))
@@ -476,12 +479,12 @@ func TestGenerateOutsideModule(t *testing.T) {
 	}
 	r = runCmd("generate", "-q", "-describe", dir, "-out", out, "-import-path", "example.com/app/sfmodel")
 	r.check(t, 0)
-	data, err := os.ReadFile(filepath.Join(out, "picklists", "picklist-values.gen.go"))
+	data, err := os.ReadFile(filepath.Join(out, "account.gen.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), `import "example.com/app/sfmodel/internal/picklisttypes"`) {
-		t.Errorf("picklists do not import the types from the given path:\n%.400s", data)
+	if !strings.Contains(string(data), `"example.com/app/sfmodel/picklists"`) {
+		t.Errorf("the shapes do not import the picklists from the given path:\n%.400s", data)
 	}
 }
 
@@ -513,5 +516,134 @@ func TestGenerateWithWorkers(t *testing.T) {
 	a, b := snapshot(t, out), snapshot(t, alone)
 	if !maps.Equal(a, b) || len(a) < 100 {
 		t.Errorf("%d files with workers, %d alone, or their contents differ", len(a), len(b))
+	}
+}
+
+// editDescribe rewrites a describe file of dir through a decoded copy.
+func editDescribe(t *testing.T, path string, edit func(o map[string]any)) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o map[string]any
+	if err := json.Unmarshal(data, &o); err != nil {
+		t.Fatal(err)
+	}
+	edit(o)
+	if data, err = json.MarshalIndent(o, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, data)
+}
+
+// describeField returns the field named name of a decoded describe.
+func describeField(t *testing.T, o map[string]any, name string) map[string]any {
+	t.Helper()
+	for _, f := range o["fields"].([]any) {
+		if f := f.(map[string]any); f["name"] == name {
+			return f
+		}
+	}
+	t.Fatalf("no field %s", name)
+	return nil
+}
+
+// TestGenerateMessages: the exact message of each mistake a new user makes,
+// exit code 1, and the output folder as it was.
+func TestGenerateMessages(t *testing.T) {
+	dir := describeDir(t, "Account.json", "Contact.json")
+	config := func(data string) string {
+		path := filepath.Join(t.TempDir(), "typedforce.yaml")
+		writeFile(t, path, []byte(data))
+		return path
+	}
+	includeTypo := config("include: [Acount, Contact]\n")
+	excludeTypo := config("exclude: [Contct]\n")
+	nothingClose := config("include: [Xyzzy]\n")
+	banana := config("apiVersion: banana\n")
+	keyTypo := config("describe: x\ninlcude: [Account]\n")
+	nestedTypo := config("names:\n  object: {Account: Acct}\n")
+	notList := config("include: Account\n")
+	notMapping := config("names: [Account]\n")
+	tests := []struct {
+		name   string
+		args   []string // -describe and -out are added
+		stderr string
+	}{
+		{"include names no object", []string{"-config", includeTypo},
+			"include: no object Acount in the describe folder; did you mean Account?"},
+		{"exclude names no object", []string{"-config", excludeTypo},
+			"exclude: no object Contct in the describe folder; did you mean Contact?"},
+		{"include names nothing close", []string{"-config", nothingClose},
+			"include: no object Xyzzy in the describe folder; no described object comes close"},
+		{"API version flag", []string{"-api-version", "banana"}, `API version "banana": want a form like 62.0`},
+		{"API version in config", []string{"-config", banana}, `API version "banana": want a form like 62.0`},
+		{"misspelt key", []string{"-config", keyTypo},
+			"config " + keyTypo + `: line 2: unknown key "inlcude"; did you mean include?`},
+		{"misspelt nested key", []string{"-config", nestedTypo},
+			"config " + nestedTypo + `: line 2: unknown key "object"; did you mean objects?`},
+		{"string for a list", []string{"-config", notList},
+			"config " + notList + ": line 1: cannot unmarshal !!str `Account` into a list of strings"},
+		{"list for a mapping", []string{"-config", notMapping},
+			"config " + notMapping + ": line 1: cannot unmarshal !!seq into a mapping (objects, fields, values)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for state, out := range outFolders(t) {
+				before := snapshot(t, out)
+				r := runCmd(append([]string{"generate", "-describe", dir, "-out", out}, tt.args...)...)
+				if want := "typedforce generate: " + tt.stderr + "\n"; r.code != 1 || r.stderr != want || r.stdout != "" {
+					t.Errorf("exit %d, stdout %q\nstderr %q\nwant   %q", r.code, r.stdout, r.stderr, want)
+				}
+				if after := snapshot(t, out); !maps.Equal(before, after) {
+					t.Errorf("%s output folder changed", state)
+				}
+			}
+		})
+	}
+}
+
+// TestGenerateWarnings: what the generator works around in a describe is
+// said on stderr, naming file and field, and the run succeeds.
+func TestGenerateWarnings(t *testing.T) {
+	dir := describeDir(t, "Account.json", "Contact.json")
+	account := filepath.Join(dir, "Account.json")
+	editDescribe(t, account, func(o map[string]any) {
+		delete(describeField(t, o, "OwnerId"), "defaultedOnCreate")
+		f := describeField(t, o, "Site")
+		f["type"] = "hologram"
+		delete(f, "nillable")
+		delete(f, "updateable")
+	})
+	out := filepath.Join(moduleDir(t), "sfmodel")
+	r := runCmd("generate", "-q", "-describe", dir, "-out", out)
+	want := "typedforce generate: warning: describe " + account + `: field Site: unknown type "hologram", generated as json.RawMessage` + "\n" +
+		"typedforce generate: warning: describe " + account + ": field Site: no updateable or nillable, taken as false (the write shapes may be wrong: pull the describe with typedforce describe)\n" +
+		"typedforce generate: warning: describe " + account + ": field OwnerId: no defaultedOnCreate, taken as false (the write shapes may be wrong: pull the describe with typedforce describe)\n"
+	if r.code != 0 || r.stderr != want || r.stdout != "" {
+		t.Errorf("exit %d, stdout %q\nstderr %s\nwant   %s", r.code, r.stdout, r.stderr, want)
+	}
+	checkOutput(t, out, "sfmodel", filepath.Join(out, "openapi.yaml"), "Account", "Contact")
+
+	// The bundled describes, as Salesforce writes them, give no warning.
+	r = runCmd("generate", "-q", "-describe", describeDir(t, "Account.json", "Contact.json"), "-out", out)
+	if r.code != 0 || r.stderr != "" {
+		t.Errorf("bundled describes: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestGenerateSkipsGlobalDescribe: a global describe in the describe folder,
+// at its documented place (_global.json) or under any other name, is not
+// an object.
+func TestGenerateSkipsGlobalDescribe(t *testing.T) {
+	dir := describeDir(t, "Account.json")
+	global := []byte(`{"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [{"name": "Account"}]}`)
+	writeFile(t, filepath.Join(dir, "_global.json"), global)
+	writeFile(t, filepath.Join(dir, "sobjects.json"), global)
+	out := filepath.Join(moduleDir(t), "sfmodel")
+	r := runCmd("generate", "-describe", dir, "-out", out)
+	if r.code != 0 || r.stderr != "" || r.stdout != "typedforce: generated 1 objects into "+out+"\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }

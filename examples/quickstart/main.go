@@ -107,8 +107,6 @@ func run(ctx context.Context, out io.Writer, write bool) error {
 	return d.expiry(ctx)
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func str(p *string) string {
 	if p == nil {
 		return "null"
@@ -160,7 +158,7 @@ func (d *demo) crud(ctx context.Context) error {
 	d.printf("   update  Phone cleared: Phone=%s\n", str(acc.Phone))
 
 	if d.org != nil { // Widget__c is the example org's custom object
-		for _, status := range []sampleorg.WidgetCStatusCValue{picklists.WidgetCStatusCValueDraft, picklists.WidgetCStatusCValueActive} {
+		for _, status := range []picklists.WidgetCStatusCValue{picklists.WidgetCStatusCValueDraft, picklists.WidgetCStatusCValueActive} {
 			res, err := sobjects.Upsert(ctx, d.c, "External_Id__c", "W-1001", sampleorg.WidgetCCreate{Name: new("Sprocket"), StatusC: &status})
 			if err != nil {
 				return err

@@ -16,7 +16,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -35,6 +37,9 @@ type SObject struct {
 	Queryable          bool                `json:"queryable"`
 	Fields             []Field             `json:"fields"`
 	ChildRelationships []ChildRelationship `json:"childRelationships"`
+
+	// Path is the file the describe was read from (Parse's path).
+	Path string `json:"-"`
 }
 
 // Field is one entry of a describe result's "fields".
@@ -75,6 +80,47 @@ type Field struct {
 	DefaultValue          json.RawMessage `json:"defaultValue"`
 	ReferenceTo           []string        `json:"referenceTo"`
 	PicklistValues        []PicklistValue `json:"picklistValues"`
+
+	// Missing lists the WriteAttributes the describe does not give for
+	// this field: they are taken as false.
+	Missing []string `json:"-"`
+}
+
+// WriteAttributes are the field attributes that decide a field's place in
+// the write shapes. Salesforce always sends them; describes written by
+// other tools sometimes leave them out.
+var WriteAttributes = []string{"createable", "updateable", "nillable", "defaultedOnCreate"}
+
+// markMissing sets Missing on the fields that lack a write attribute.
+// Counting the keys in data settles the usual case, a describe that gives
+// every attribute of every field, without decoding it again.
+func (o *SObject) markMissing(data []byte) {
+	suspect := false
+	for _, a := range WriteAttributes {
+		want := len(o.Fields)
+		if a == "createable" || a == "updateable" {
+			want++ // the object has them too
+		}
+		if bytes.Count(data, []byte(`"`+a+`"`)) < want {
+			suspect = true
+		}
+	}
+	if !suspect {
+		return
+	}
+	var keys struct {
+		Fields []map[string]json.RawMessage `json:"fields"`
+	}
+	if json.Unmarshal(data, &keys) != nil || len(keys.Fields) != len(o.Fields) {
+		return
+	}
+	for i, f := range keys.Fields {
+		for _, a := range WriteAttributes {
+			if _, ok := f[a]; !ok {
+				o.Fields[i].Missing = append(o.Fields[i].Missing, a)
+			}
+		}
+	}
 }
 
 // PicklistValue is one entry of a field's "picklistValues".
@@ -93,6 +139,22 @@ type ChildRelationship struct {
 	RelationshipName *string `json:"relationshipName"`
 	CascadeDelete    bool    `json:"cascadeDelete"`
 }
+
+// ParseVersion normalizes a Salesforce REST API version: "62.0", "v62.0"
+// and "62" are "62.0". Anything else is an error that says the form
+// wanted.
+func ParseVersion(s string) (string, error) {
+	v := strings.TrimPrefix(strings.TrimSpace(s), "v")
+	if !strings.Contains(v, ".") {
+		v += ".0"
+	}
+	if !versionRE.MatchString(v) {
+		return "", fmt.Errorf("API version %q: want a form like 62.0", s)
+	}
+	return v, nil
+}
+
+var versionRE = regexp.MustCompile(`^[0-9]{2,3}\.[0-9]$`)
 
 // Str returns *p, or "" when p is nil.
 func Str(p *string) string {
@@ -135,9 +197,38 @@ func Parse(path string, data []byte) (*SObject, error) {
 	}
 	if err := o.validate(); err != nil {
 		err.Path = path
+		if isGlobal(data) {
+			err.Err = ErrGlobalDescribe
+		}
 		return nil, err
 	}
+	o.Path = path
+	o.markMissing(data)
 	return &o, nil
+}
+
+// ErrGlobalDescribe is the error of Parse for a global describe result
+// (GET /services/data/vXX.X/sobjects, the list of the org's objects): it is
+// not an sObject describe. LoadDir and the fake org (package sftest) skip
+// such files.
+var ErrGlobalDescribe = errors.New(`a global describe result ("sobjects" list), not an sObject describe result: save it as _global.json, or anywhere outside the folder`)
+
+// isGlobal reports whether data is a JSON object with an "sobjects" list
+// and no "fields": a global describe result.
+func isGlobal(data []byte) bool {
+	var g struct {
+		SObjects []json.RawMessage `json:"sobjects"`
+		Fields   json.RawMessage   `json:"fields"`
+	}
+	return json.Unmarshal(data, &g) == nil && g.SObjects != nil && g.Fields == nil
+}
+
+// Skipped reports whether a file of a describe folder is not a describe
+// file: anything but *.json, and names starting with "_" or "." (room for
+// the global describe, _global.json, the pull manifest, notes). The
+// generator and the fake org apply the same rule.
+func Skipped(name string) bool {
+	return !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".")
 }
 
 func (o *SObject) validate() *FileError {
@@ -259,8 +350,8 @@ func position(data []byte, off int64) (line, col int) {
 }
 
 // LoadDir reads every *.json file of dir as a describe result and returns the
-// objects sorted by name. Files whose names start with "_" or "." are skipped
-// (room for a global describe or notes beside the objects).
+// objects sorted by name. Files that Skipped names are skipped, and so is a
+// global describe result wherever it is (ErrGlobalDescribe).
 func LoadDir(dir string) ([]*SObject, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -272,7 +363,7 @@ func LoadDir(dir string) ([]*SObject, error) {
 	var paths []string
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".json") || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+		if e.IsDir() || Skipped(name) {
 			continue
 		}
 		paths = append(paths, filepath.Join(dir, name))
@@ -292,6 +383,9 @@ func LoadDir(dir string) ([]*SObject, error) {
 					continue
 				}
 				objs[i], errs[i] = Parse(paths[i], data)
+				if errors.Is(errs[i], ErrGlobalDescribe) {
+					errs[i] = nil
+				}
 				buf = data
 			}
 		})
@@ -310,13 +404,14 @@ func LoadDir(dir string) ([]*SObject, error) {
 			}
 		}
 	}
+	objs = slices.DeleteFunc(objs, func(o *SObject) bool { return o == nil }) // global describes
 	byName := map[string]string{}
-	for i, o := range objs {
+	for _, o := range objs {
 		key := strings.ToLower(o.Name)
 		if prev, ok := byName[key]; ok {
-			return nil, &FileError{Path: paths[i], Err: fmt.Errorf("object %s is also described by %s", o.Name, prev)}
+			return nil, &FileError{Path: o.Path, Err: fmt.Errorf("object %s is also described by %s", o.Name, prev)}
 		}
-		byName[key] = paths[i]
+		byName[key] = o.Path
 	}
 	if len(objs) == 0 {
 		return nil, fmt.Errorf("describe folder %s holds no *.json describe files", dir)

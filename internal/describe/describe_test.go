@@ -132,7 +132,7 @@ func TestParseErrors(t *testing.T) {
 		{name: "null", data: []byte(`null`), want: []string{`missing "name"`}},
 		{name: "empty object", data: []byte(`{}`), want: []string{`missing "name"`}},
 		{name: "global describe", data: []byte(`{"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [{"name": "Account"}]}`),
-			want: []string{`missing "name"`, "not an sObject describe"}},
+			want: []string{"a global describe result", "not an sObject describe", "_global.json"}},
 		{name: "name not a string", data: []byte(`{"name": 7, "fields": []}`), want: []string{`"name"`, "string", "line 1"}},
 		{name: "fields not an array", data: []byte("{\n  \"name\": \"A\",\n  \"fields\": {}\n}"), want: []string{`"fields"`, "line 3"}},
 		{name: "field length not a number", data: edit(t, func(o map[string]any) { field(o, 1)["length"] = "80" }),
@@ -355,7 +355,8 @@ func TestLoadDir(t *testing.T) {
 	writeFiles(t, dir, map[string]string{
 		"Widget__c.json":         obj("Widget__c"),
 		"Account.json":           obj("Account"),
-		"contact-export.json":    obj("Contact"), // the file name does not matter
+		"contact-export.json":    obj("Contact"),                                                                  // the file name does not matter
+		"sobjects.json":          `{"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": [{"name": "Account"}]}`, // a global describe: skipped
 		"_global.json":           "not even JSON",
 		".hidden.json":           "{",
 		"README.md":              "notes",
@@ -569,4 +570,17 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted object fails validation: %v", verr)
 		}
 	})
+}
+
+func TestParseVersion(t *testing.T) {
+	for in, want := range map[string]string{"62.0": "62.0", "v62.0": "62.0", " 62 ": "62.0", "100.0": "100.0"} {
+		if got, err := ParseVersion(in); err != nil || got != want {
+			t.Errorf("ParseVersion(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "latest", "62.0.1", "6.0", "v", "62.00", "sixty"} {
+		if got, err := ParseVersion(in); err == nil {
+			t.Errorf("ParseVersion(%q) = %q, want an error", in, got)
+		}
+	}
 }

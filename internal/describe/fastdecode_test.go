@@ -49,6 +49,9 @@ func filled(t reflect.Type, seed string) reflect.Value {
 		v.Set(reflect.Append(v, filled(t.Elem(), seed+"1"), filled(t.Elem(), seed+"2")))
 	case t.Kind() == reflect.Struct:
 		for i := range t.NumField() {
+			if t.Field(i).Tag.Get("json") == "-" {
+				continue // not decoded
+			}
 			v.Field(i).Set(filled(t.Field(i).Type, seed+t.Field(i).Name))
 		}
 	default:

@@ -23,6 +23,7 @@ import (
 
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/describe"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -47,11 +48,11 @@ type Client struct {
 }
 
 // New returns a client for the org that src mints tokens for, on REST API
-// version (such as "62.0"; see [ParseVersion]). hc sends the API requests
+// version (such as "62.0"; see [describe.ParseVersion]). hc sends the API requests
 // (nil: a new http.Client); give the token source the same client through
 // [oauth2.HTTPClient] so that one transport serves both.
 func New(src oauth2.TokenSource, version string, hc *http.Client) (*Client, error) {
-	v, err := ParseVersion(version)
+	v, err := describe.ParseVersion(version)
 	if err != nil {
 		return nil, err
 	}
@@ -81,26 +82,12 @@ func (c *Client) Requests() int64 { return c.requests.Load() }
 func (c *Client) TokenRequests() int64 { return c.tokens.Load() }
 
 var (
-	versionRE = regexp.MustCompile(`^[0-9]{2,3}\.[0-9]$`)
-	nameRE    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,254}$`)
+	nameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,254}$`)
 )
 
 // validName reports whether name is an sObject API name, and so a safe
 // file name.
 func validName(name string) bool { return nameRE.MatchString(name) }
-
-// ParseVersion normalizes an API version: "62.0", "v62.0" and "62" are
-// "62.0".
-func ParseVersion(s string) (string, error) {
-	v := strings.TrimPrefix(strings.TrimSpace(s), "v")
-	if !strings.Contains(v, ".") {
-		v += ".0"
-	}
-	if !versionRE.MatchString(v) {
-		return "", fmt.Errorf("API version %q: want a form like 62.0", s)
-	}
-	return v, nil
-}
 
 // Object is one entry of the org's global describe.
 type Object struct {

@@ -28,22 +28,6 @@ func TestSuggest(t *testing.T) {
 			t.Errorf("suggest(%q) = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	if d := distance("kitten", "sitting"); d != 3 {
-		t.Errorf("distance = %d, want 3", d)
-	}
-}
-
-func TestParseVersion(t *testing.T) {
-	for in, want := range map[string]string{"62.0": "62.0", "v62.0": "62.0", " 62 ": "62.0", "100.0": "100.0"} {
-		if got, err := ParseVersion(in); err != nil || got != want {
-			t.Errorf("ParseVersion(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "latest", "62.0.1", "6.0", "v", "62.00", "sixty"} {
-		if got, err := ParseVersion(in); err == nil {
-			t.Errorf("ParseVersion(%q) = %q, want an error", in, got)
-		}
-	}
 }
 
 func TestResponseError(t *testing.T) {

@@ -3,17 +3,19 @@ package sfgen
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"golang.org/x/mod/modfile"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/typedforce/typedforce/internal/naming"
 )
 
 // Config is the generator's configuration file (YAML). Every key is
@@ -57,18 +59,27 @@ type Names struct {
 	Values  map[string]map[string]string `yaml:"values"`
 }
 
-// LoadConfig reads a configuration file. Unknown keys are an error, so that
-// a misspelt key is not silently ignored.
+// LoadConfig reads a configuration file. Unknown keys are an error that
+// names the nearest known key, so that a misspelt key is not silently
+// ignored.
 func LoadConfig(file string) (*Config, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	var c Config
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) /* an empty file means the defaults */ {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("config %s: %w", file, err)
+	}
+	if len(root.Content) > 0 { // an empty file means the defaults
+		doc := root.Content[0]
+		if err := checkKeys(doc, reflect.TypeFor[Config]()); err != nil {
+			return nil, fmt.Errorf("config %s: %w", file, err)
+		}
+		if err := doc.Decode(&c); err != nil {
+			return nil, fmt.Errorf("config %s: %s", file, plainTypeNames.Replace(err.Error()))
+		}
 	}
 	if err := c.validatePatterns(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", file, err)
@@ -82,6 +93,54 @@ func LoadConfig(file string) (*Config, error) {
 	}
 	return &c, nil
 }
+
+// checkKeys reports the first key of the mapping n that the struct type t
+// has no yaml key for, with the nearest known keys; it looks into nested
+// structs too.
+func checkKeys(n *yaml.Node, t reflect.Type) error {
+	if n.Kind != yaml.MappingNode {
+		return nil // not a mapping: Decode says what is wrong
+	}
+	fields := map[string]reflect.Type{}
+	var known []string
+	for f := range t.Fields() {
+		key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if key == "" || key == "-" {
+			continue
+		}
+		fields[key] = f.Type
+		known = append(known, key)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		ft, ok := fields[k.Value]
+		if !ok {
+			hint := "known keys: " + strings.Join(known, ", ")
+			if s := naming.Closest(k.Value, known); len(s) > 0 {
+				hint = "did you mean " + strings.Join(s, " or ") + "?"
+			}
+			return fmt.Errorf("line %d: unknown key %q; %s", k.Line, k.Value, hint)
+		}
+		if ft.Kind() == reflect.Struct {
+			if err := checkKeys(n.Content[i+1], ft); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// plainTypeNames says in YAML words what the decoder's errors say in Go
+// types.
+var plainTypeNames = strings.NewReplacer(
+	"yaml: unmarshal errors:\n  ", "",
+	"into []string", "into a list of strings",
+	"into map[string]map[string]string", "into a mapping of mappings",
+	"into map[string]string", "into a mapping",
+	"into sfgen.Names", "into a mapping (objects, fields, values)",
+	"into sfgen.Config", "into a mapping",
+	"into string", "into a string",
+)
 
 func (c *Config) validatePatterns() error {
 	for _, p := range append(append([]string(nil), c.Include...), c.Exclude...) {

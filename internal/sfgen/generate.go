@@ -26,6 +26,9 @@ import (
 type Result struct {
 	Objects int
 	Files   []string
+	// Warnings are things in the describes that the generator works around
+	// but the user should know about, one line each, naming file and field.
+	Warnings []string
 }
 
 // Run generates from cfg.Describe into cfg.Out and cfg.OpenAPI. Files are
@@ -47,6 +50,13 @@ func Run(cfg *Config) (*Result, error) {
 			return nil, err
 		}
 		cfg.ImportPath = ip
+	}
+	if cfg.APIVersion != "" {
+		v, err := describe.ParseVersion(cfg.APIVersion)
+		if err != nil {
+			return nil, err
+		}
+		cfg.APIVersion = v
 	}
 	if cfg.OpenAPI == "" {
 		cfg.OpenAPI = filepath.Join(cfg.Out, "openapi.yaml")
@@ -83,7 +93,7 @@ func Run(cfg *Config) (*Result, error) {
 		staged <- File{Name: cfg.OpenAPI, Data: Spec(m, cfg)}
 		close(docDone)
 	}()
-	res := &Result{Objects: len(m.Objects), Files: []string{cfg.OpenAPI}}
+	res := &Result{Objects: len(m.Objects), Files: []string{cfg.OpenAPI}, Warnings: m.Warnings}
 	keep := map[string]bool{}
 	err = goFiles(m, cfg, func(files []File) {
 		for _, f := range files {
@@ -115,7 +125,8 @@ func Run(cfg *Config) (*Result, error) {
 // *.gen.go files that start with the generator's own header are touched;
 // keep holds the paths, relative to out, of the files this run wrote.
 func removeStale(out string, keep map[string]bool) error {
-	for _, sub := range []string{".", FieldsPackage, PicklistsPackage, PicklistTypesPackage} {
+	// internal/picklisttypes is where earlier versions put picklist types.
+	for _, sub := range []string{".", FieldsPackage, PicklistsPackage, "internal/picklisttypes"} {
 		dir := filepath.Join(out, sub)
 		entries, err := os.ReadDir(dir)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -132,6 +143,13 @@ func removeStale(out string, keep map[string]bool) error {
 			}
 			if err := removeIfGenerated(path); err != nil {
 				return err
+			}
+		}
+		// A subpackage left empty goes, and so do its parents up to out
+		// that it leaves empty: os.Remove removes no folder with files.
+		for d := dir; sub != "." && d != filepath.Clean(out); d = filepath.Dir(d) {
+			if os.Remove(d) != nil {
+				break
 			}
 		}
 	}

@@ -17,7 +17,10 @@ import (
 // metadata file are both written from it.
 type Model struct {
 	Objects []*Object
-	byAPI   map[string]*Object // lower-cased API name
+	// Warnings are what Build worked around in the describes (see
+	// Result.Warnings).
+	Warnings []string
+	byAPI    map[string]*Object // lower-cased API name
 }
 
 // Object is one generated sObject.
@@ -35,6 +38,7 @@ type Object struct {
 	// Picklists are the value sets of the object's picklist fields.
 	Picklists []*Picklist
 
+	warnings    []string // see Model.Warnings
 	schemasOnce sync.Once
 	schemaMap   *omap
 }
@@ -134,12 +138,16 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 			selected = append(selected, o)
 		}
 	}
+	if err := checkLiterals(objs, cfg); err != nil {
+		return nil, err
+	}
 	if len(selected) == 0 {
 		return nil, fmt.Errorf("no object is selected: check the include and exclude patterns")
 	}
 	sort.Slice(selected, func(i, j int) bool { return selected[i].Name < selected[j].Name })
 
 	var types naming.Scope
+	types.Reserve("APIVersion") // the package's constant (see docCode)
 
 	// Object names come first, so that a derived name never takes an
 	// object's name.
@@ -200,6 +208,9 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 			return nil, err
 		}
 	}
+	for _, obj := range m.Objects {
+		m.Warnings = append(m.Warnings, obj.warnings...)
+	}
 
 	items = items[:0]
 	for _, obj := range m.Objects {
@@ -233,22 +244,57 @@ func Build(objs []*describe.SObject, cfg *Config) (*Model, error) {
 			}
 		}
 	}
-	// Field-name constants live in their own package (see FieldsCode), with
-	// a scope of their own.
-	var fieldConsts naming.Scope
-	items = items[:0]
+	// Field-name constants live in their own package (see FieldsCode),
+	// named Object_Field after the read shape and its field. Object names
+	// hold no underscore, so the first one separates the two and no
+	// constant can read as another object's field.
 	for _, obj := range m.Objects {
 		for _, f := range obj.Fields {
-			items = append(items, naming.DerivedItem(obj.API+"."+f.API, obj.GoName+f.GoName))
-		}
-	}
-	consts := fieldConsts.Assign(items)
-	for _, obj := range m.Objects {
-		for _, f := range obj.Fields {
-			f.Const = consts[obj.API+"."+f.API]
+			f.Const = obj.GoName + "_" + f.GoName
 		}
 	}
 	return m, nil
+}
+
+// checkLiterals reports an include or exclude pattern without wildcards
+// that names no described object: a typo there would silently drop (or
+// keep) an object.
+func checkLiterals(objs []*describe.SObject, cfg *Config) error {
+	names := make([]string, len(objs))
+	have := map[string]bool{}
+	for i, o := range objs {
+		names[i] = o.Name
+		have[strings.ToLower(o.Name)] = true
+	}
+	for _, list := range []struct {
+		key      string
+		patterns []string
+	}{{"include", cfg.Include}, {"exclude", cfg.Exclude}} {
+		for _, p := range list.patterns {
+			if strings.ContainsAny(p, `*?[\`) || have[strings.ToLower(p)] {
+				continue
+			}
+			hint := "no described object comes close"
+			if s := naming.Closest(p, names); len(s) > 0 {
+				hint = "did you mean " + strings.Join(s, ", ") + "?"
+			}
+			return fmt.Errorf("%s: no object %s in the describe folder; %s", list.key, p, hint)
+		}
+	}
+	return nil
+}
+
+// warnDescribe records what the generator assumes about a describe field
+// that lacks something: an unknown type, or the attributes that decide the
+// write shapes.
+func (obj *Object) warnDescribe(o *describe.SObject, df *describe.Field, kind Kind) {
+	if _, known := kindByType[df.Type]; !known && kind == KindRaw {
+		obj.warnings = append(obj.warnings, fmt.Sprintf("describe %s: field %s: unknown type %q, generated as json.RawMessage", o.Path, df.Name, df.Type))
+	}
+	if len(df.Missing) > 0 {
+		obj.warnings = append(obj.warnings, fmt.Sprintf("describe %s: field %s: no %s, taken as false (the write shapes may be wrong: pull the describe with typedforce describe)",
+			o.Path, df.Name, strings.Join(df.Missing, " or ")))
+	}
 }
 
 func checkOverride(what, name string, s *naming.Scope) error {
@@ -303,6 +349,7 @@ func (m *Model) buildFields(obj *Object, o *describe.SObject, cfg *Config) error
 			return err
 		}
 		kind := kindOf(df)
+		obj.warnDescribe(o, df, kind)
 		writable := kind != KindAddress && kind != KindLocation && !df.Calculated && !df.AutoNumber && df.Type != "id"
 		f := &Field{
 			API: df.Name, Label: df.Label, Kind: kind, SFType: df.Type, Describe: df,

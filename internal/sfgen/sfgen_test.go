@@ -78,7 +78,7 @@ func TestTortureOrgBuilds(t *testing.T) {
 	for _, obj := range []string{"holdout_widget__c", "holdoutwidget__c", "lead", "client"} {
 		parts = append(parts, code[obj+".gen.go"])
 	}
-	all := strings.Join(append(parts, code[FieldsFile], code[PicklistValuesFile], code[PicklistTypesFile]), "\n")
+	all := strings.Join(append(parts, code[FieldsFile], code[PicklistsFile]), "\n")
 	for _, want := range []string{
 		// Is_Active__c and IsActive__c: the one spelled closest keeps the base.
 		"IsActiveC *bool `json:\"IsActive__c,omitempty\"`",
@@ -247,11 +247,8 @@ func TestStaleFilesRemoved(t *testing.T) {
 	if _, ok := files["model/lead.gen.go"]; ok {
 		t.Error("lead.gen.go survived although Lead is no longer generated")
 	}
-	if types := files["model/"+PicklistTypesFile]; !strings.Contains(types, "is the type of Holdout_Widget__c.") || strings.Contains(types, "is the type of Lead.") {
-		t.Errorf("the picklist types are not those of the objects still generated:\n%s", types)
-	}
-	if values := files["model/"+PicklistValuesFile]; !strings.Contains(values, "HoldoutWidgetC") || strings.Contains(values, "LeadStatus") {
-		t.Errorf("the picklist values are not those of the objects still generated:\n%.300s", values)
+	if values := files["model/"+PicklistsFile]; !strings.Contains(values, "type HoldoutWidgetC") || strings.Contains(values, "LeadStatus") {
+		t.Errorf("the picklists are not those of the objects still generated:\n%.300s", values)
 	}
 	if _, ok := files["model/handwritten.gen.go"]; !ok {
 		t.Error("a file the generator did not write was removed")

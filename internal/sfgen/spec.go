@@ -243,13 +243,9 @@ func valueSchema(f *Field, sh shape) *omap {
 			s = obj("type", "string")
 			break
 		}
-		if sh == shapeUpdate && f.Nillable {
-			// Nullable[T] is instantiated per type argument: one per picklist
-			// would be most of the package's compile time at 1,000 objects.
-			s = obj("type", "string")
-			break
-		}
-		s = obj("type", "string", "x-go-type", f.Picklist.GoName)
+		// The type is declared in package picklists with its values (see
+		// PicklistsCode), not by oapi-codegen.
+		s = obj("type", "string", "x-go-type", PicklistsPackage+"."+f.Picklist.GoName)
 	case KindBase64:
 		if sh == shapeRead {
 			s = obj("type", "string") // the URL of the blob

@@ -8,30 +8,24 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // objectCode collects one object's declarations, formatted, by the package
 // they go to.
 type objectCode struct {
-	models    bytes.Buffer    // shapes and picklist type aliases
-	uses      map[string]bool // package names the models code refers to
-	values    bytes.Buffer    // picklist constants (package picklists)
-	types     bytes.Buffer    // picklist types (the internal package)
-	picklists bool
+	models bytes.Buffer    // the shapes
+	uses   map[string]bool // package names the code refers to
 }
 
 // chunkCode is a chunk's declarations by object, objects in order of first
 // appearance.
 type chunkCode struct {
-	owner    map[string]*Object   // Go type name -> object
-	picklist map[string]*Picklist // Go type name -> picklist
-	code     map[*Object]*objectCode
-	order    []*Object
+	owner map[string]*Object // Go type name -> object
+	code  map[*Object]*objectCode
+	order []*Object
 }
 
 // reset empties cc of declarations, keeping the owners.
@@ -69,35 +63,50 @@ func splitChunk(name string, src []byte, cc *chunkCode, cfg *Config) ([]File, er
 	return cc.files(cfg), nil
 }
 
-// files assembles each object's files.
+// files assembles each object's file.
 func (cc *chunkCode) files(cfg *Config) []File {
-	typesImport := cfg.ImportPath + "/" + PicklistTypesPackage
 	var out []File
 	for _, o := range cc.order {
 		c := cc.code[o]
-		base := strings.ToLower(o.API) + ".gen.go"
 		var imps []string
 		for _, imp := range knownImports {
 			if c.uses[imp.name] {
 				imps = append(imps, imp.path)
 			}
 		}
-		if c.picklists {
-			imps = append(imps, typesImport)
+		if c.uses[PicklistsPackage] {
+			imps = append(imps, cfg.ImportPath+"/"+PicklistsPackage)
 			sort.Strings(imps)
-			out = append(out,
-				File{Name: PicklistValuesFile + partSep + base, Data: c.values.Bytes()},
-				File{Name: PicklistTypesFile + partSep + base, Data: c.types.Bytes()})
 		}
-		out = append(out, File{Name: base, Data: goFile("", cfg.Package, imps, c.models.Bytes())})
+		out = append(out, File{Name: objectFile(o.API), Data: goFile("", cfg.Package, imps, c.models.Bytes())})
 	}
 	return out
 }
 
-// partSep separates, in the name of a part of a file shared by all objects
-// (PicklistValuesFile, PicklistTypesFile), the file from the part's name:
-// goFiles joins the parts, in the order of their names.
-const partSep = "#"
+// objectFile is the name of an object's file: its API name lower-cased,
+// and a hyphen (which no API name holds) where the name would otherwise
+// end in a build-constraint suffix, _windows, _amd64, _test..., which
+// would make Go skip the file (go help buildconstraint).
+func objectFile(api string) string {
+	name := strings.ToLower(api)
+	if i := strings.LastIndexByte(name, '_'); i >= 0 && constraintWords[name[i+1:]] {
+		name += "-"
+	}
+	return name + ".gen.go"
+}
+
+// constraintWords are the file name suffixes Go reads as build
+// constraints: the GOOS and GOARCH values it knows or reserves
+// (internal/syslist), and test.
+var constraintWords = map[string]bool{"test": true}
+
+func init() {
+	for _, w := range strings.Fields(`aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos
+		386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le
+		riscv riscv64 s390 s390x sparc sparc64 wasm`) {
+		constraintWords[w] = true
+	}
+}
 
 // knownImports are the packages generated models can use; a file imports
 // the ones its code names.
@@ -127,23 +136,6 @@ func goFile(doc, pkg string, imps []string, body []byte) []byte {
 	}
 	b.Write(body)
 	return b.Bytes()
-}
-
-// writeAlias writes, for a picklist type, the alias the models package
-// declares (with oapi-codegen's documentation, doc already formatted) and
-// the type of the internal package.
-func writeAlias(c *objectCode, name string, doc []string, pl *Picklist) {
-	c.picklists = true
-	c.models.WriteString("\n")
-	for _, line := range doc {
-		c.models.WriteString(line + "\n")
-	}
-	if len(doc) > 0 {
-		c.models.WriteString("//\n")
-	}
-	fmt.Fprintf(&c.models, "// Its values are the %s* constants of package %s.\n", name, PicklistsPackage)
-	fmt.Fprintf(&c.models, "type %s = %s.%s\n", name, path.Base(PicklistTypesPackage), name)
-	fmt.Fprintf(&c.types, "\n// %s is the type of %s; see the alias of the same name.\ntype %s string\n", name, clean(pl.Field), name)
 }
 
 // formatDoc formats the lines of a top-level doc comment as gofmt does
@@ -212,10 +204,6 @@ func isDirective(c string) bool {
 //	// comment                      separated by blank lines; a comment line
 //	    Field Type`tag`             keeps gofmt from aligning the fields
 //	}
-//	type Name  string               a picklist type
-//	const (                         a picklist's values, aligned in columns
-//	  Name Type = "value"
-//	)
 //
 // It reports false, leaving cc partly filled, on anything else.
 func fastSplit(src []byte, cc *chunkCode) bool {
@@ -255,34 +243,16 @@ func fastSplit(src []byte, cc *chunkCode) bool {
 				return false
 			}
 			doc = nil
-			switch kind {
-			case "string":
-				pl := cc.picklist[name]
-				if pl == nil {
-					return false
-				}
-				writeAlias(c, name, fdoc, pl)
-			case "struct {":
-				end := n + 1
-				for end < len(lines) && lines[end] != "}" {
-					end++
-				}
-				if end == len(lines) || !fastStruct(c, name, fdoc, lines[n+1:end]) {
-					return false
-				}
-				n = end
-			default:
+			if kind != "struct {" {
 				return false
 			}
-		case line == "const (":
 			end := n + 1
-			for end < len(lines) && lines[end] != ")" {
+			for end < len(lines) && lines[end] != "}" {
 				end++
 			}
-			if end == len(lines) || !fastConsts(cc, doc, lines[n+1:end]) {
+			if end == len(lines) || !fastStruct(c, name, fdoc, lines[n+1:end]) {
 				return false
 			}
-			doc = nil
 			n = end
 		default:
 			return false
@@ -355,72 +325,6 @@ func isIdentByte(c byte) bool {
 	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
-// fastConsts formats a picklist's constants for package picklists: the
-// lines `  Name Type = "value"`, their type qualified, names and types
-// padded to columns as gofmt's tabwriter pads them.
-func fastConsts(cc *chunkCode, doc, body []string) bool {
-	if len(body) > 0 && body[0] == "" {
-		body = body[1:] // gofmt drops a blank line after "const ("
-	}
-	if len(body) == 0 {
-		return false
-	}
-	typesName := path.Base(PicklistTypesPackage)
-	type spec struct{ name, typ, value string }
-	specs := make([]spec, len(body))
-	var nameWidth, typeWidth int
-	var typ string
-	for k, l := range body {
-		l, ok := strings.CutPrefix(l, "  ")
-		if !ok {
-			return false
-		}
-		name, rest, ok1 := strings.Cut(l, " ")
-		t, value, ok2 := strings.Cut(rest, " = ")
-		if !ok1 || !ok2 || !token.IsIdentifier(name) || !token.IsIdentifier(t) || k > 0 && t != typ || !isStringLit(value) {
-			return false
-		}
-		typ = t
-		specs[k] = spec{name, typesName + "." + t, value}
-		nameWidth = max(nameWidth, utf8.RuneCountInString(name))
-		typeWidth = max(typeWidth, utf8.RuneCountInString(specs[k].typ))
-	}
-	o, pl := cc.owner[typ], cc.picklist[typ]
-	if o == nil || pl == nil {
-		return false
-	}
-	fdoc, ok := formatDoc(doc)
-	if !ok {
-		return false
-	}
-	c := cc.of(o)
-	c.picklists = true
-	b := &c.values
-	b.WriteString("\n")
-	for _, l := range fdoc {
-		b.WriteString(l + "\n")
-	}
-	b.WriteString("const (\n")
-	for _, sp := range specs {
-		b.WriteString("\t" + sp.name)
-		b.WriteString(strings.Repeat(" ", nameWidth-utf8.RuneCountInString(sp.name)+1))
-		b.WriteString(sp.typ)
-		b.WriteString(strings.Repeat(" ", typeWidth-utf8.RuneCountInString(sp.typ)+1))
-		b.WriteString("= " + sp.value + "\n")
-	}
-	b.WriteString(")\n")
-	return true
-}
-
-// isStringLit reports whether s is one interpreted Go string literal.
-func isStringLit(s string) bool {
-	if len(s) < 2 || s[0] != '"' {
-		return false
-	}
-	_, err := strconv.Unquote(s)
-	return err == nil
-}
-
 // astSplit formats the declarations of src into cc with go/parser and
 // go/printer: the general path, for chunks fastSplit does not take.
 func astSplit(name string, src []byte, cc *chunkCode) error {
@@ -454,12 +358,6 @@ func astSplit(name string, src []byte, cc *chunkCode) error {
 			return fmt.Errorf("generated code of %s: no object owns the declaration at %s", name, fset.Position(gd.Pos()))
 		}
 		c := cc.of(o)
-		if pl := cc.picklist[typ]; pl != nil {
-			if err := astPicklist(gd, pl, c, print, o); err != nil {
-				return err
-			}
-			continue
-		}
 		// Imports follow the code, not the text: a label in a comment may
 		// well say "json.".
 		ast.Inspect(gd, func(n ast.Node) bool {
@@ -475,39 +373,6 @@ func astSplit(name string, src []byte, cc *chunkCode) error {
 		}
 	}
 	return nil
-}
-
-// astPicklist sends a picklist type's declarations where they belong: the
-// type to the internal types package and an alias of it, with
-// oapi-codegen's documentation, to the models; the constants to package
-// picklists, their type qualified.
-func astPicklist(gd *ast.GenDecl, pl *Picklist, c *objectCode, print func(*bytes.Buffer, *ast.GenDecl, *Object) error, o *Object) error {
-	switch gd.Tok {
-	case token.TYPE:
-		var doc []string
-		if gd.Doc != nil {
-			for _, line := range gd.Doc.List {
-				doc = append(doc, line.Text)
-			}
-			if formatted, ok := formatDoc(doc); ok {
-				doc = formatted
-			}
-		}
-		writeAlias(c, gd.Specs[0].(*ast.TypeSpec).Name.Name, doc, pl)
-		return nil
-	case token.CONST:
-		c.picklists = true
-		for _, spec := range gd.Specs {
-			vs := spec.(*ast.ValueSpec)
-			id, ok := vs.Type.(*ast.Ident)
-			if !ok {
-				return fmt.Errorf("generated code of %s: constant %s has no named type", o.API, vs.Names[0].Name)
-			}
-			vs.Type = &ast.SelectorExpr{X: &ast.Ident{NamePos: id.NamePos, Name: path.Base(PicklistTypesPackage)}, Sel: id}
-		}
-		return print(&c.values, gd, o)
-	}
-	return fmt.Errorf("generated code of %s: unexpected %s declaration of a picklist", o.API, gd.Tok)
 }
 
 // commentsOf is the part of a file's comments (in source order) that lies

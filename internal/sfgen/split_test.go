@@ -2,7 +2,11 @@ package sfgen
 
 import (
 	"bytes"
+	"go/build"
 	"go/format"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -91,8 +95,7 @@ func TestFastSplitMatchesPrinter(t *testing.T) {
 // list) comes out as go/printer prints it. Either way the files are gofmt's.
 func TestFastSplitOddShapes(t *testing.T) {
 	o := &Object{API: "Thing__c", GoName: "ThingC"}
-	pl := &Picklist{GoName: "ThingCKindCValue", Field: "Thing__c.Kind__c"}
-	cc := &chunkCode{owner: map[string]*Object{"ThingC": o, "ThingCKindCValue": o}, picklist: map[string]*Picklist{"ThingCKindCValue": pl}}
+	cc := &chunkCode{owner: map[string]*Object{"ThingC": o, "ThingCKindCValue": o}}
 	cfg := &Config{Package: "model", ImportPath: "example.com/m"}
 	head := "package model\n\nimport (\n\t\"fmt\"\n)\n\n"
 	for _, c := range []struct {
@@ -105,7 +108,7 @@ func TestFastSplitOddShapes(t *testing.T) {
 		{"a raw string value", "const (\n  ThingCKindCValueA ThingCKindCValue = `a`\n)\n", false},
 		{"an alias", "type ThingC = string\n", false},
 		{"a list in a doc", "// ThingC is:\n//   - a list\ntype ThingC  struct {\n// A a.   \n    A *string`json:\"A\"`\n}\n", true},
-		{"values", "// Defines values.\nconst (\n\n  ThingCKindCValueA ThingCKindCValue = \"a\"\n  ThingCKindCValueLonger ThingCKindCValue = \"\u00e9\\\"\"\n)\n", true},
+		{"values", "// Defines values.\nconst (\n\n  ThingCKindCValueA ThingCKindCValue = \"a\"\n  ThingCKindCValueLonger ThingCKindCValue = \"\u00e9\\\"\"\n)\n", false},
 	} {
 		src := []byte(head + c.body)
 		if err := astSplit("Thing__c", src, cc.reset()); err != nil {
@@ -127,6 +130,36 @@ func TestFastSplitOddShapes(t *testing.T) {
 			}
 			if formatted, err := format.Source(f.Data); err != nil || !bytes.Equal(formatted, f.Data) {
 				t.Errorf("%s: %s is not gofmt-formatted (%v):\n%s", c.name, f.Name, err, f.Data)
+			}
+		}
+	}
+}
+
+// TestObjectFileNoConstraint: no object's file name reads as a build
+// constraint to the go command, whatever the platform.
+func TestObjectFileNoConstraint(t *testing.T) {
+	dir := t.TempDir()
+	for api, want := range map[string]string{
+		"Account":          "account.gen.go",
+		"Widget__c":        "widget__c.gen.go",
+		"Shipping_Windows": "shipping_windows-.gen.go",
+		"Build_AMD64":      "build_amd64-.gen.go",
+		"Site_linux_arm64": "site_linux_arm64-.gen.go",
+		"Unit_test":        "unit_test-.gen.go",
+		"Windows":          "windows.gen.go",
+		"Js__c":            "js__c.gen.go",
+	} {
+		got := objectFile(api)
+		if got != want {
+			t.Errorf("objectFile(%q) = %q, want %q", api, got, want)
+		}
+		if err := os.WriteFile(filepath.Join(dir, got), []byte("package model\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, ctx := range []build.Context{{GOOS: "plan9", GOARCH: "386"}, {GOOS: "darwin", GOARCH: "wasm"}} {
+			ctx.OpenFile = func(path string) (io.ReadCloser, error) { return os.Open(path) }
+			if ok, err := ctx.MatchFile(dir, got); !ok || err != nil {
+				t.Errorf("%s is not built on %s/%s (%v)", got, ctx.GOOS, ctx.GOARCH, err)
 			}
 		}
 	}

@@ -6,8 +6,6 @@ import (
 	"testing"
 )
 
-func ptr[T any](v T) *T { return &v }
-
 func TestAddressDecode(t *testing.T) {
 	for _, tc := range []struct {
 		name string
