@@ -385,9 +385,9 @@ func (s *Session) accept(tok *oauth2.Token, rejected string) (*current, error) {
 // Authorization header, refusing plain http off loopback.
 func (c *current) apply(r *http.Request) error {
 	if c.base != nil {
+		// accept checked the instance URL once; every request goes there.
 		r.URL.Scheme, r.URL.Host, r.Host = c.base.Scheme, c.base.Host, ""
-	}
-	if !secureURL(r.URL) {
+	} else if !secureURL(r.URL) {
 		return &Error{Op: "request", Message: r.URL.Scheme + "://" + r.URL.Host, Err: ErrInsecureURL}
 	}
 	if r.Header == nil {
