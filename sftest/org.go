@@ -94,20 +94,24 @@ type Org struct {
 	stats     Stats
 	faults    []*pendingFault
 	latency   time.Duration
+	bulkJobs  map[string]*bulkJob
+	bulkSeq   int
+	bulkDelay time.Duration
 }
 
 // Option configures an [Org].
 type Option func(*config)
 
 type config struct {
-	fsys     fs.FS
-	dir      string
-	url      string
-	creds    Credentials
-	rotate   bool
-	apiLimit int
-	batch    int
-	clock    func() time.Time
+	fsys      fs.FS
+	dir       string
+	url       string
+	creds     Credentials
+	rotate    bool
+	apiLimit  int
+	batch     int
+	clock     func() time.Time
+	bulkDelay time.Duration
 }
 
 // WithDescribeDir loads the org's schema from a folder of describe JSON
@@ -189,7 +193,8 @@ func New(opts ...Option) (*Org, error) {
 		orgID: newID("00D", 1), userID: newID("005", 1),
 		tables: map[*object]*table{}, tokens: map[string]bool{}, oldTokens: map[string]bool{},
 		refresh: c.creds.RefreshToken, cursors: map[string]*cursor{},
-		stats: Stats{Requests: map[Endpoint]int{}},
+		stats:    Stats{Requests: map[Endpoint]int{}},
+		bulkJobs: map[string]*bulkJob{}, bulkDelay: c.bulkDelay,
 	}
 	o.seedUser()
 	o.mock = httpmock.NewMockTransport()
@@ -489,6 +494,15 @@ const (
 	EndpointCollectionsUpsert Endpoint = "collectionsUpsert" // PATCH …/composite/sobjects/{sObject}/{field}
 	EndpointCollectionsDelete Endpoint = "collectionsDelete" // DELETE …/composite/sobjects?ids=
 	EndpointCollectionsGet    Endpoint = "collectionsGet"    // GET or POST …/composite/sobjects/{sObject}?ids=
+	EndpointBulkIngestCreate  Endpoint = "bulkIngestCreate"  // POST …/jobs/ingest
+	EndpointBulkIngestUpload  Endpoint = "bulkIngestUpload"  // PUT …/jobs/ingest/{id}/batches
+	EndpointBulkIngestJob     Endpoint = "bulkIngestJob"     // GET …/jobs/ingest/{id}
+	EndpointBulkIngestState   Endpoint = "bulkIngestState"   // PATCH (UploadComplete, Aborted) or DELETE …/jobs/ingest/{id}
+	EndpointBulkIngestResults Endpoint = "bulkIngestResults" // GET …/jobs/ingest/{id}/successfulResults/, failedResults/, unprocessedrecords/
+	EndpointBulkQueryCreate   Endpoint = "bulkQueryCreate"   // POST …/jobs/query
+	EndpointBulkQueryJob      Endpoint = "bulkQueryJob"      // GET …/jobs/query/{id}
+	EndpointBulkQueryState    Endpoint = "bulkQueryState"    // PATCH (Aborted) or DELETE …/jobs/query/{id}
+	EndpointBulkQueryResults  Endpoint = "bulkQueryResults"  // GET …/jobs/query/{id}/results
 	EndpointOther             Endpoint = "other"             // anything else (answered 404 or 405)
 )
 
@@ -550,6 +564,12 @@ type Fault struct {
 	Endpoint Endpoint
 	// RetryAfter, when set, is sent as the Retry-After header.
 	RetryAfter string
+	// Body, when set, is the response body as it is, in place of an
+	// error body, with StatusCode (default 200) and ContentType (default
+	// text/csv): a malformed or truncated answer, such as a bad CSV
+	// result page.
+	Body        string
+	ContentType string
 }
 
 type pendingFault struct {
@@ -566,6 +586,12 @@ func (o *Org) FailNext(n int, f Fault) {
 	}
 	if f.Code == "" {
 		f.Code = sobjects.ErrUnknownException
+	}
+	if f.Body != "" && f.StatusCode == 0 {
+		f.StatusCode = http.StatusOK
+	}
+	if f.Body != "" && f.ContentType == "" {
+		f.ContentType = "text/csv"
 	}
 	if f.StatusCode == 0 {
 		f.StatusCode = http.StatusInternalServerError

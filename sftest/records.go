@@ -20,6 +20,7 @@ type record struct {
 	id      string
 	vals    map[string]any // by the field's API name
 	deleted bool
+	purged  bool // hard deleted: not even in the recycle bin
 }
 
 // table holds the records of one object in creation order.
