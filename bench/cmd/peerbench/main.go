@@ -11,7 +11,7 @@
 // elsewhere on the machine weighs on all of them alike; figures are
 // medians over rounds.
 //
-//	go run ./cmd/peerbench [-rounds 30] [-only get,patch,decode,heap,storm,sustained]
+//	go run ./cmd/peerbench [-rounds 30] [-only get,patch,decode,heap,storm,sustained,bulk]
 package main
 
 import (
@@ -39,7 +39,9 @@ func main() {
 	workers := flag.Int("workers", 64, "callers looping in the sustained-load run")
 	heapRecords := flag.Int("heap-records", 200000, "records of the query whose peak heap is measured")
 	kcHeap := flag.Bool("kcapehart-heap", true, "measure k-capehart's heap on the same large query too")
-	only := flag.String("only", "", "comma-separated sections to run (get,patch,decode,heap,storm,sustained); all when empty")
+	bulkRecords := flag.Int("bulk-records", 1_000_000, "records of the Bulk API 2.0 ingest and query")
+	bulkRounds := flag.Int("bulk-rounds", 1, "rounds of the Bulk API 2.0 runs")
+	only := flag.String("only", "", "comma-separated sections to run (get,patch,decode,heap,storm,sustained,bulk); all when empty")
 	flag.Parse()
 
 	run := func(section string) bool {
@@ -66,6 +68,9 @@ func main() {
 	}
 	if run("heap") && err == nil {
 		err = b.heap(*heapRecords, *kcHeap)
+	}
+	if run("bulk") && err == nil {
+		err = b.bulk(*bulkRecords, *bulkRounds)
 	}
 	if run("storm") && err == nil {
 		err = b.storms(*stormRounds, *callers, *latency)
