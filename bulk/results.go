@@ -124,7 +124,7 @@ type RecordResult struct {
 
 // Successes returns the records that were saved, job after job (GET
 // …/successfulResults/). Each job's results stream in: memory holds one
-// record and the job's record hashes (12 bytes a record).
+// record and the job's record hashes (17 bytes a record).
 func (r *Result) Successes(ctx context.Context) iter.Seq2[RecordResult, error] {
 	return r.results(ctx, "successfulResults")
 }

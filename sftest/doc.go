@@ -45,8 +45,10 @@
 // the records' URLs on several matches); base64 blobs; sObject Collections
 // (create, update, upsert, delete, retrieve, with allOrNone); query and
 // queryAll with paging (2,000 per page, Sforce-Query-Options batchSize,
-// [WithBatchSize]); limits. Every API response carries
-// Sforce-Limit-Info: api-usage=N/LIMIT.
+// [WithBatchSize]); limits; Bulk API 2.0 ingest and query jobs (each CSV
+// row validated as a REST write, failures in failedResults, a processing
+// delay with [WithBulkDelay], result pages with Sforce-Locator and gzip).
+// Every API response carries Sforce-Limit-Info: api-usage=N/LIMIT.
 //
 // # SOQL
 //
