@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -273,7 +274,9 @@ func (o *Org) jobJSON(j *bulkJob) []byte {
 	return mustJSON(m)
 }
 
-func (o *Org) bulkInfo(id string, query bool) response {
+// withJob answers with serve(j) for the job with the given id, moved on
+// first (see advance), with o.mu held.
+func (o *Org) withJob(id string, query bool, serve func(*bulkJob) response) response {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	j, apiErr := o.job(id, query)
@@ -281,7 +284,11 @@ func (o *Org) bulkInfo(id string, query bool) response {
 		return errResponse(apiErr)
 	}
 	o.advance(j)
-	return jsonResponse(http.StatusOK, o.jobJSON(j))
+	return serve(j)
+}
+
+func (o *Org) bulkInfo(id string, query bool) response {
+	return o.withJob(id, query, func(j *bulkJob) response { return jsonResponse(http.StatusOK, o.jobJSON(j)) })
 }
 
 // advance moves a submitted job on: InProgress until its delay has
@@ -312,40 +319,31 @@ func (o *Org) bulkState(r *http.Request, id string, query bool) response {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return bulkError(http.StatusBadRequest, "JSON_PARSER_ERROR", err.Error())
 	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	j, apiErr := o.job(id, query)
-	if apiErr != nil {
-		return errResponse(apiErr)
-	}
-	o.advance(j)
-	switch {
-	case req.State == "Aborted" && (j.state == "Open" || j.state == "UploadComplete" || j.state == "InProgress"):
-		j.state = "Aborted"
-		if !j.query {
-			j.results = map[string][]byte{"unprocessedrecords": j.data}
+	return o.withJob(id, query, func(j *bulkJob) response {
+		switch {
+		case req.State == "Aborted" && (j.state == "Open" || j.state == "UploadComplete" || j.state == "InProgress"):
+			j.state = "Aborted"
+			if !j.query {
+				j.results = map[string][]byte{"unprocessedrecords": j.data}
+			}
+		case req.State == "UploadComplete" && !query && j.state == "Open":
+			j.state = "UploadComplete"
+			j.readyAt = time.Now().Add(o.bulkDelay)
+		default:
+			return bulkError(http.StatusBadRequest, "INVALIDJOBSTATE", "Job state "+j.state+" cannot change to "+req.State)
 		}
-	case req.State == "UploadComplete" && !query && j.state == "Open":
-		j.state = "UploadComplete"
-		j.readyAt = time.Now().Add(o.bulkDelay)
-	default:
-		return bulkError(http.StatusBadRequest, "INVALIDJOBSTATE", "Job state "+j.state+" cannot change to "+req.State)
-	}
-	return jsonResponse(http.StatusOK, o.jobJSON(j))
+		return jsonResponse(http.StatusOK, o.jobJSON(j))
+	})
 }
 
 func (o *Org) bulkDelete(id string, query bool) response {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	j, apiErr := o.job(id, query)
-	if apiErr != nil {
-		return errResponse(apiErr)
-	}
-	if j.state != "JobComplete" && j.state != "Failed" && j.state != "Aborted" {
-		return bulkError(http.StatusBadRequest, "INVALIDJOBSTATE", "Job "+j.id+" is "+j.state+" and cannot be deleted")
-	}
-	delete(o.bulkJobs, id)
-	return response{status: http.StatusNoContent}
+	return o.withJob(id, query, func(j *bulkJob) response {
+		if j.state != "JobComplete" && j.state != "Failed" && j.state != "Aborted" {
+			return bulkError(http.StatusBadRequest, "INVALIDJOBSTATE", "Job "+j.id+" is "+j.state+" and cannot be deleted")
+		}
+		delete(o.bulkJobs, id)
+		return response{status: http.StatusNoContent}
+	})
 }
 
 func (o *Org) bulkUpload(r *http.Request, id string) response {
@@ -513,29 +511,22 @@ func (j *bulkJob) csv(header []string, rows [][]string) []byte {
 }
 
 func (o *Org) bulkResults(r *http.Request, id, kind string) response {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	j, apiErr := o.job(id, false)
-	if apiErr != nil {
-		return errResponse(apiErr)
-	}
-	o.advance(j)
-	data, ok := j.results[kind]
-	if !ok {
-		return bulkError(http.StatusBadRequest, "INVALIDJOBSTATE", "Job "+j.id+" is "+j.state+": its results are not ready")
-	}
-	return csvResponse(r, data, nil)
+	return o.withJob(id, false, func(j *bulkJob) response {
+		data, ok := j.results[kind]
+		if !ok {
+			return bulkError(http.StatusBadRequest, "INVALIDJOBSTATE", "Job "+j.id+" is "+j.state+": its results are not ready")
+		}
+		return csvResponse(r, data, nil)
+	})
 }
 
 func (o *Org) bulkQueryResults(r *http.Request, id string) response {
 	params := r.URL.Query()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	j, apiErr := o.job(id, true)
-	if apiErr != nil {
-		return errResponse(apiErr)
-	}
-	o.advance(j)
+	return o.withJob(id, true, func(j *bulkJob) response { return o.queryPage(r, params, j) })
+}
+
+// queryPage answers a page of a query job's results. o.mu is held.
+func (o *Org) queryPage(r *http.Request, params url.Values, j *bulkJob) response {
 	if j.state != "JobComplete" {
 		return bulkError(http.StatusBadRequest, "INVALIDJOBSTATE", "Job "+j.id+" is "+j.state+": its results are not ready")
 	}
