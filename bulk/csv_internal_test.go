@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/oapi-codegen/nullable"
 
@@ -175,6 +176,6 @@ func FuzzReadPlan(f *testing.F) {
 			return
 		}
 		var v shape
-		_ = p.decode(reflect.ValueOf(&v).Elem(), []string{cell})
+		_ = p.decode(unsafe.Pointer(&v), []string{cell})
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -98,7 +99,7 @@ func queryJob[T any](ctx context.Context, c *sobjects.Client, op, soql string, o
 					continue
 				}
 				var v T
-				if err := plan.decode(reflect.ValueOf(&v).Elem(), rec); err != nil {
+				if err := plan.decode(unsafe.Pointer(&v), rec); err != nil {
 					body.Close()
 					yield(zero, q.fail(malformedf("query results", 200, "%v", err)))
 					return
