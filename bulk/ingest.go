@@ -30,8 +30,9 @@ const (
 // sfmodel.AccountCreate (slices.Values(s) for a slice), with Bulk API 2.0
 // jobs. It returns when every job has ended; see [Result] for the records'
 // outcomes and the package documentation for the CSV and the errors. The
-// Result is non-nil whenever a job was created, even with an error; Close
-// it to remove its temporary files.
+// Result is non-nil when the error is nil (with no jobs for an empty
+// input) and whenever a job was created, even with an error; Close it to
+// remove its temporary files.
 func Insert[T any](ctx context.Context, c *sobjects.Client, recs iter.Seq[T], opts ...Option) (*Result, error) {
 	return ingestShape(ctx, c, OpInsert, "", recs, opts)
 }
@@ -204,6 +205,10 @@ func ingest(ctx context.Context, c *sobjects.Client, j job, names []string, rows
 	}
 	n := 0
 	for r, rerr := range rows {
+		if n%1024 == 0 && ctx.Err() != nil {
+			err = ctx.Err()
+			break
+		}
 		if rerr == nil {
 			ok, alone := sp.fits(r)
 			switch {
@@ -238,7 +243,9 @@ func ingest(ctx context.Context, c *sobjects.Client, j job, names []string, rows
 	}
 	if len(res.Jobs) == 0 {
 		res.Close()
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
 	}
 	return res, err
 }
@@ -279,6 +286,11 @@ func (in *ingestRun) submit(out *spooled) error {
 	resp, err := in.c.Raw(in.ctx, "PUT", "jobs/ingest/"+jb.ID+"/batches", io.NewSectionReader(f, 0, out.size),
 		sobjects.Header("Content-Type", "text/csv"))
 	if err != nil {
+		// The job is still open, so nothing of it was processed: abort
+		// it rather than leave it open (best effort).
+		if in.abort(jb) == nil {
+			jb.State = StateAborted
+		}
 		return &JobError{Op: in.j.opName(), JobID: jb.ID, State: jb.State, Err: err}
 	}
 	drain(resp.Body)
@@ -344,9 +356,7 @@ func (in *ingestRun) fail(err error) error {
 		if first == nil {
 			first = jb
 		}
-		info, aerr := sobjects.Call[jobInfo](actx, in.c, "PATCH", "jobs/ingest/"+jb.ID, map[string]string{"state": string(StateAborted)})
-		if aerr == nil {
-			jb.update(info)
+		if abortJob(actx, in.c, "ingest", jb.ID) == nil {
 			jb.State = StateAborted
 		}
 	}
@@ -357,6 +367,19 @@ func (in *ingestRun) fail(err error) error {
 		je.Err = cerr
 	}
 	return je
+}
+
+// abort aborts an open job, with a context of its own.
+func (in *ingestRun) abort(jb *Job) error {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(in.ctx), abortTimeout)
+	defer cancel()
+	return abortJob(actx, in.c, "ingest", jb.ID)
+}
+
+// abortJob sets the state of the job of kind (ingest, query) to Aborted.
+func abortJob(ctx context.Context, c *sobjects.Client, kind, id string) error {
+	_, err := sobjects.Call[jobInfo](ctx, c, "PATCH", "jobs/"+kind+"/"+id, map[string]string{"state": string(StateAborted)})
+	return err
 }
 
 // abortTimeout bounds the requests that abort jobs after the caller's

@@ -455,3 +455,28 @@ func TestInvalidInput(t *testing.T) {
 }
 
 func nanf() float64 { var z float64; return z / z }
+
+// TestEmptyInputAndUploadFailure: no records make no job; a failed upload
+// aborts its job, which was never closed, and sends the data once.
+func TestEmptyInputAndUploadFailure(t *testing.T) {
+	org := newOrg(t)
+	res, err := bulk.Insert(testCtx(t), org.Client(), slices.Values([]sampleorg.AccountCreate{}), fast)
+	if err != nil || res == nil || len(res.Jobs) != 0 || res.Processed() != 0 {
+		t.Fatalf("empty input: %+v, %v", res, err)
+	}
+	if n := len(collect(t, res.Successes(testCtx(t)))); n != 0 || org.Stats().Requests[sftest.EndpointBulkIngestCreate] != 0 {
+		t.Errorf("%d results", n)
+	}
+	closeResult(t, res)
+
+	org.FailNext(1, sftest.Fault{StatusCode: 500, Endpoint: sftest.EndpointBulkIngestUpload})
+	res, err = bulk.Insert(testCtx(t), org.Client(), slices.Values(accounts(3)), fast)
+	closeResult(t, res)
+	var je *bulk.JobError
+	if !errors.As(err, &je) || !errors.Is(err, sobjects.ErrUnknownException) || je.State != bulk.StateAborted {
+		t.Fatalf("err = %v", err)
+	}
+	if st, _ := org.BulkJobState(je.JobID); st != "Aborted" || org.Stats().Requests[sftest.EndpointBulkIngestUpload] != 1 || org.Count("Account") != 0 {
+		t.Errorf("job %s, %d uploads, %d accounts", st, org.Stats().Requests[sftest.EndpointBulkIngestUpload], org.Count("Account"))
+	}
+}

@@ -165,7 +165,7 @@ func (q *queryRun) abort(cerr error) error {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(q.ctx), abortTimeout)
 	defer cancel()
 	state := JobState("")
-	if _, err := sobjects.Call[jobInfo](actx, q.c, "PATCH", "jobs/query/"+q.id, map[string]string{"state": string(StateAborted)}); err == nil {
+	if abortJob(actx, q.c, "query", q.id) == nil {
 		state = StateAborted
 	}
 	return &JobError{Op: q.op, JobID: q.id, State: state, Err: fmt.Errorf("%w (%w)", cerr, ErrJobAborted)}
