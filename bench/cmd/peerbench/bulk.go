@@ -42,6 +42,7 @@ func (b *bench) bulk(records, rounds int) error {
 	}
 	defer hc.CloseIdleConnections()
 	soql := peers.SOQL(records)
+	b.org.WarmBulkQuery(soql, records)
 	type contestant struct {
 		name   string
 		ingest func() (int, error)
