@@ -66,6 +66,10 @@ func queryJob[T any](ctx context.Context, c *sobjects.Client, op, soql string, o
 		}
 		var plan *readPlan
 		var header []string
+		// Rows are decoded into one T on the heap, copied out to the
+		// loop: a T of its own per row cost an allocation of the whole
+		// shape (hundreds of bytes of pointers) per record.
+		buf := new(T)
 		locator := ""
 		for {
 			body, next, err := q.page(locator)
@@ -98,13 +102,13 @@ func queryJob[T any](ctx context.Context, c *sobjects.Client, op, soql string, o
 					}
 					continue
 				}
-				var v T
-				if err := plan.decode(unsafe.Pointer(&v), rec); err != nil {
+				*buf = zero
+				if err := plan.decode(unsafe.Pointer(buf), rec); err != nil {
 					body.Close()
 					yield(zero, q.fail(malformedf("query results", 200, "%v", err)))
 					return
 				}
-				if !yield(v, nil) {
+				if !yield(*buf, nil) {
 					body.Close()
 					return
 				}
