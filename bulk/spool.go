@@ -263,11 +263,21 @@ func (s *spool) finish() (*spooled, error) {
 		out.size = fi.Size()
 	}
 	out.hashes = filepath.Join(s.dir, "job-"+strconv.Itoa(s.seq)+".hash")
-	hb := make([]byte, 0, 8*len(s.hashes))
-	for _, h := range s.hashes {
-		hb = binary.LittleEndian.AppendUint64(hb, h)
+	hf, err := os.Create(out.hashes)
+	if err != nil {
+		return nil, err
 	}
-	if err := os.WriteFile(out.hashes, hb, 0o600); err != nil {
+	hw := bufio.NewWriterSize(hf, 64<<10)
+	var hb [8]byte
+	for _, h := range s.hashes {
+		binary.LittleEndian.PutUint64(hb[:], h)
+		_, _ = hw.Write(hb[:])
+	}
+	err = hw.Flush()
+	if cerr := hf.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
