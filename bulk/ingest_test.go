@@ -278,6 +278,35 @@ func TestExpiryDuringUpload(t *testing.T) {
 	}
 }
 
+// TestExpiryDuringPollAndResults: a session that expires while a job is
+// polled, then while its results are read, costs one token request each.
+func TestExpiryDuringPollAndResults(t *testing.T) {
+	org := newOrg(t)
+	c := org.Client()
+	warm(t, c)
+	org.ResetStats()
+	res, err := bulk.Insert(testCtx(t), c, slices.Values(accounts(10)), fast,
+		bulk.WithProgress(func(p bulk.Progress) {
+			if p.Uploaded == 10 && p.Processed == 0 {
+				org.ExpireSession() // before the first poll
+			}
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeResult(t, res)
+	if st := org.Stats(); st.TokenRequests != 1 || st.Rejected != 1 || st.Requests[sftest.EndpointBulkIngestJob] != 2 {
+		t.Fatalf("poll: %d token requests, %d rejected, %d polls", st.TokenRequests, st.Rejected, st.Requests[sftest.EndpointBulkIngestJob])
+	}
+	org.ExpireSession()
+	if n := len(collect(t, res.Successes(testCtx(t)))); n != 10 {
+		t.Errorf("%d successes", n)
+	}
+	if st := org.Stats(); st.TokenRequests != 2 || st.Rejected != 2 {
+		t.Errorf("results: %d token requests, %d rejected", st.TokenRequests, st.Rejected)
+	}
+}
+
 // TestCancelAbortsJob: when the caller's context ends while the job runs,
 // the job is aborted and the error says so, with the job's id.
 func TestCancelAbortsJob(t *testing.T) {
