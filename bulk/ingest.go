@@ -14,16 +14,16 @@ import (
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
-// Operation is the operation of an ingest job.
-type Operation string
+// operation is the operation of an ingest job.
+type operation string
 
 // The operations of ingest jobs.
 const (
-	OpInsert     Operation = "insert"
-	OpUpdate     Operation = "update"
-	OpUpsert     Operation = "upsert"
-	OpDelete     Operation = "delete"
-	OpHardDelete Operation = "hardDelete"
+	opInsert     operation = "insert"
+	opUpdate     operation = "update"
+	opUpsert     operation = "upsert"
+	opDelete     operation = "delete"
+	opHardDelete operation = "hardDelete"
 )
 
 // Insert creates the records of recs, a create shape such as
@@ -34,7 +34,7 @@ const (
 // input) and whenever a job was created, even with an error; Close it to
 // remove its temporary files.
 func Insert[T any](ctx context.Context, c *sobjects.Client, recs iter.Seq[T], opts ...Option) (*Result, error) {
-	return ingestShape(ctx, c, OpInsert, "", recs, opts)
+	return ingestShape(ctx, c, opInsert, "", recs, opts)
 }
 
 // Upsert creates or updates the records of recs by the external id field
@@ -45,7 +45,7 @@ func Upsert[T any](ctx context.Context, c *sobjects.Client, externalIDField stri
 	if !validName(externalIDField) {
 		return nil, fmt.Errorf("%w: bulk: external id field %q", sobjects.ErrInvalidArgument, externalIDField)
 	}
-	return ingestShape(ctx, c, OpUpsert, externalIDField, recs, opts)
+	return ingestShape(ctx, c, opUpsert, externalIDField, recs, opts)
 }
 
 // Update updates records by id, each a [sobjects.Patch] of an update
@@ -61,7 +61,7 @@ func Update[T any](ctx context.Context, c *sobjects.Client, patches iter.Seq[sob
 		names = append(names, col.name)
 	}
 	var r row
-	return ingest(ctx, c, job{op: OpUpdate, object: obj}, names, func(yield func(*row, error) bool) {
+	return ingest(ctx, c, job{op: opUpdate, object: obj}, names, func(yield func(*row, error) bool) {
 		for p := range patches {
 			r.reset()
 			var err error
@@ -81,16 +81,16 @@ func Update[T any](ctx context.Context, c *sobjects.Client, patches iter.Seq[sob
 // Delete moves the records with the given ids to the recycle bin. T names
 // the sObject (any generated shape of it, such as sfmodel.Account).
 func Delete[T any](ctx context.Context, c *sobjects.Client, ids iter.Seq[string], opts ...Option) (*Result, error) {
-	return deleteIDs[T](ctx, c, OpDelete, ids, opts)
+	return deleteIDs[T](ctx, c, opDelete, ids, opts)
 }
 
 // HardDelete deletes the records with the given ids for good, without
 // the recycle bin; the user needs the "Bulk API Hard Delete" permission.
 func HardDelete[T any](ctx context.Context, c *sobjects.Client, ids iter.Seq[string], opts ...Option) (*Result, error) {
-	return deleteIDs[T](ctx, c, OpHardDelete, ids, opts)
+	return deleteIDs[T](ctx, c, opHardDelete, ids, opts)
 }
 
-func deleteIDs[T any](ctx context.Context, c *sobjects.Client, op Operation, ids iter.Seq[string], opts []Option) (*Result, error) {
+func deleteIDs[T any](ctx context.Context, c *sobjects.Client, op operation, ids iter.Seq[string], opts []Option) (*Result, error) {
 	obj, err := objectName[T]()
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func deleteIDs[T any](ctx context.Context, c *sobjects.Client, op Operation, ids
 	}, opts)
 }
 
-func ingestShape[T any](ctx context.Context, c *sobjects.Client, op Operation, extID string, recs iter.Seq[T], opts []Option) (*Result, error) {
+func ingestShape[T any](ctx context.Context, c *sobjects.Client, op operation, extID string, recs iter.Seq[T], opts []Option) (*Result, error) {
 	obj, cols, err := shapeColumns[T]()
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func shapeColumns[T any]() (string, []writeColumn, error) {
 
 // job describes the jobs of one ingest.
 type job struct {
-	op     Operation
+	op     operation
 	object string
 	extID  string
 }
