@@ -209,6 +209,9 @@ func ingest(ctx context.Context, c *sobjects.Client, j job, names []string, rows
 			err = ctx.Err()
 			break
 		}
+		if rerr == nil && len(r.cells) == 0 {
+			rerr = errors.New("it sets no field")
+		}
 		if rerr == nil {
 			ok, alone := sp.fits(r)
 			switch {

@@ -472,6 +472,7 @@ func TestInvalidInput(t *testing.T) {
 	_, checks["bad field"] = bulk.Upsert(ctx, c, "a,b", slices.Values(accounts(1)), fast)
 	_, checks["bad delimiter"] = bulk.Insert(ctx, c, slices.Values(accounts(1)), bulk.WithColumnDelimiter("x"))
 	_, checks["NaN"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{PriceC: ptr(nanf())}}), fast)
+	_, checks["no field"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{}}), fast)
 	_, checks["semicolon"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{ColorsC: &sftype.MultiPicklist{"a;b"}}}), fast)
 	for name, err := range checks {
 		if !errors.Is(err, sobjects.ErrInvalidArgument) {
