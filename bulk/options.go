@@ -7,7 +7,9 @@ import (
 	"github.com/typedforce/typedforce/sobjects"
 )
 
-// Option configures one ingest or query.
+// Option configures one ingest or query. An option that does not apply
+// to a call (WithPageSize for an ingest, WithMaxJobBytes for a query) is
+// ignored by it.
 type Option func(*config)
 
 type config struct {
