@@ -53,9 +53,12 @@
 // Salesforce's window rules; a SOSL subset (FIND {phrase} [IN ALL|NAME|
 // EMAIL|PHONE FIELDS] RETURNING Object(fields), … [LIMIT n], anything else
 // answered 400 MALFORMED_SEARCH naming the construct); Apex REST routes a
-// test registers with [Org.HandleApex]; limits. Every API response carries
-// Sforce-Limit-Info: api-usage=N/LIMIT. A composite, tree or graph request
-// runs alone, so that its rollback undoes its own writes only.
+// test registers with [Org.HandleApex]; limits; Bulk API 2.0 ingest and
+// query jobs (each CSV row validated as a REST write, failures in
+// failedResults, a processing delay with [WithBulkDelay], result pages with
+// Sforce-Locator and gzip). Every API response carries Sforce-Limit-Info:
+// api-usage=N/LIMIT. A composite, tree or graph request runs alone, so that
+// its rollback undoes its own writes only.
 //
 // # SOQL
 //

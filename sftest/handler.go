@@ -107,6 +107,9 @@ func (o *Org) admit(r *http.Request, rt route) (resp response, usage int, done b
 		usage = o.apiCalls
 	}
 	if f := o.takeFault(rt.ep); f != nil {
+		if f.Body != "" {
+			return response{status: f.StatusCode, body: []byte(f.Body), header: http.Header{"Content-Type": {f.ContentType}}}, usage, true
+		}
 		resp = errResponse(&apiError{status: f.StatusCode, code: string(f.Code), msg: f.Message})
 		if rt.ep == EndpointToken || rt.ep == EndpointRevoke {
 			resp = oauthError(f.StatusCode, string(f.Code), f.Message)
@@ -215,6 +218,8 @@ func (o *Org) route(r *http.Request) route {
 		return post(EndpointGraph, func() response { return o.graph(r, version) })
 	case seg[0] == "search" && len(seg) == 1:
 		return get(EndpointSearch, func() response { return o.search(r, version) })
+	case seg[0] == "jobs":
+		return o.bulkRoute(r, version, seg)
 	}
 	return notFound(EndpointOther, true)
 }

@@ -99,20 +99,24 @@ type Org struct {
 	stats     Stats
 	faults    []*pendingFault
 	latency   time.Duration
+	bulkJobs  map[string]*bulkJob
+	bulkSeq   int
+	bulkDelay time.Duration
 }
 
 // Option configures an [Org].
 type Option func(*config)
 
 type config struct {
-	fsys     fs.FS
-	dir      string
-	url      string
-	creds    Credentials
-	rotate   bool
-	apiLimit int
-	batch    int
-	clock    func() time.Time
+	fsys      fs.FS
+	dir       string
+	url       string
+	creds     Credentials
+	rotate    bool
+	apiLimit  int
+	batch     int
+	clock     func() time.Time
+	bulkDelay time.Duration
 }
 
 // WithDescribeDir loads the org's schema from a folder of describe JSON
@@ -194,7 +198,8 @@ func New(opts ...Option) (*Org, error) {
 		orgID: newID("00D", 1), userID: newID("005", 1),
 		tables: map[*object]*table{}, tokens: map[string]bool{}, oldTokens: map[string]bool{},
 		refresh: c.creds.RefreshToken, cursors: map[string]*cursor{},
-		stats: Stats{Requests: map[Endpoint]int{}},
+		stats:    Stats{Requests: map[Endpoint]int{}},
+		bulkJobs: map[string]*bulkJob{}, bulkDelay: c.bulkDelay,
 	}
 	o.seedUser()
 	o.mock = httpmock.NewMockTransport()
@@ -503,6 +508,15 @@ const (
 	EndpointDeleted           Endpoint = "deleted"           // GET …/sobjects/{sObject}/deleted?start=&end=
 	EndpointSearch            Endpoint = "search"            // GET …/search?q=
 	EndpointApex              Endpoint = "apex"              // any method, /services/apexrest/… (see Org.HandleApex)
+	EndpointBulkIngestCreate  Endpoint = "bulkIngestCreate"  // POST …/jobs/ingest
+	EndpointBulkIngestUpload  Endpoint = "bulkIngestUpload"  // PUT …/jobs/ingest/{id}/batches
+	EndpointBulkIngestJob     Endpoint = "bulkIngestJob"     // GET …/jobs/ingest/{id}
+	EndpointBulkIngestState   Endpoint = "bulkIngestState"   // PATCH (UploadComplete, Aborted) or DELETE …/jobs/ingest/{id}
+	EndpointBulkIngestResults Endpoint = "bulkIngestResults" // GET …/jobs/ingest/{id}/successfulResults/, failedResults/, unprocessedrecords/
+	EndpointBulkQueryCreate   Endpoint = "bulkQueryCreate"   // POST …/jobs/query
+	EndpointBulkQueryJob      Endpoint = "bulkQueryJob"      // GET …/jobs/query/{id}
+	EndpointBulkQueryState    Endpoint = "bulkQueryState"    // PATCH (Aborted) or DELETE …/jobs/query/{id}
+	EndpointBulkQueryResults  Endpoint = "bulkQueryResults"  // GET …/jobs/query/{id}/results
 	EndpointOther             Endpoint = "other"             // anything else (answered 404 or 405)
 )
 
@@ -564,6 +578,12 @@ type Fault struct {
 	Endpoint Endpoint
 	// RetryAfter, when set, is sent as the Retry-After header.
 	RetryAfter string
+	// Body, when set, is the response body as it is, in place of an
+	// error body, with StatusCode (default 200) and ContentType (default
+	// text/csv): a malformed or truncated answer, such as a bad CSV
+	// result page.
+	Body        string
+	ContentType string
 }
 
 type pendingFault struct {
@@ -580,6 +600,12 @@ func (o *Org) FailNext(n int, f Fault) {
 	}
 	if f.Code == "" {
 		f.Code = sobjects.ErrUnknownException
+	}
+	if f.Body != "" && f.StatusCode == 0 {
+		f.StatusCode = http.StatusOK
+	}
+	if f.Body != "" && f.ContentType == "" {
+		f.ContentType = "text/csv"
 	}
 	if f.StatusCode == 0 {
 		f.StatusCode = http.StatusInternalServerError

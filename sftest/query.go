@@ -168,7 +168,7 @@ func (o *Org) page(c *cursor, id string, pos int, version string) response {
 func (o *Org) run(p *plan, all bool) []*record {
 	var recs []*record
 	for _, rec := range o.table(p.obj).recs {
-		if (all || !rec.deleted) && (p.where == nil || p.where(rec)) {
+		if (all || !rec.deleted) && !rec.purged && (p.where == nil || p.where(rec)) {
 			recs = append(recs, rec)
 		}
 	}

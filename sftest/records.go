@@ -24,6 +24,7 @@ type record struct {
 	// modstamp is the time of the latest change: creation, update or
 	// deletion (the change log of getUpdated and getDeleted).
 	modstamp time.Time
+	purged   bool // hard deleted: not even in the recycle bin
 }
 
 // table holds the records of one object in creation order.

@@ -26,9 +26,11 @@ import (
 // with [ErrInvalidArgument] before anything is sent: the token goes only to
 // the instance.
 //
-// body may be nil. A body other than a *bytes.Reader, *bytes.Buffer or
-// *strings.Reader cannot be sent again: if the session expires under it, the
-// call fails with [auth.ErrNotReplayable] instead of being retried.
+// body may be nil. A *bytes.Reader, *bytes.Buffer, *strings.Reader or
+// *io.SectionReader (such as io.NewSectionReader(file, 0, size) over a
+// spooled file) is sent again from its start after a token refresh; any
+// other body cannot be: if the session expires under it, the call fails
+// with [auth.ErrNotReplayable] instead of being retried.
 func (c *Client) Raw(ctx context.Context, method, path string, body io.Reader, opts ...CallOption) (*http.Response, error) {
 	op := "raw " + method
 	target, err := c.rawURL(path)
@@ -44,6 +46,9 @@ func (c *Client) Raw(ctx context.Context, method, path string, body io.Reader, o
 		req, err := http.NewRequestWithContext(ctx, method, target.String(), body)
 		if err != nil {
 			return nil, err
+		}
+		if sr, ok := body.(*io.SectionReader); ok {
+			setSectionBody(req, sr)
 		}
 		if body != nil && req.Header.Get("Content-Type") == "" {
 			req.Header.Set("Content-Type", jsonType)
@@ -82,6 +87,18 @@ func Call[Out any](ctx context.Context, c *Client, method, path string, in any, 
 		return zero, err
 	}
 	return out, nil
+}
+
+// setSectionBody makes the section the replayable body of req: each send
+// reads it from its start, without moving the caller's reader.
+func setSectionBody(req *http.Request, sr *io.SectionReader) {
+	r, off, n := sr.Outer()
+	req.ContentLength = n
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(io.NewSectionReader(r, off, n)), nil }
+	req.Body, _ = req.GetBody()
+	if n == 0 {
+		req.Body, req.GetBody = http.NoBody, nil
+	}
 }
 
 // rawURL resolves a path of [Client.Raw] on the placeholder host that the

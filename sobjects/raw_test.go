@@ -2,13 +2,18 @@ package sobjects_test
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
 
+	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/sampleorg"
 	"github.com/typedforce/typedforce/sobjects"
 )
@@ -142,5 +147,42 @@ func TestWithHTTPClientMiddleware(t *testing.T) {
 	}
 	if mw.seen.Load() != 3 || mw.authed.Load() != 3 {
 		t.Fatalf("middleware saw %d requests, %d authorized; want 3 and 3", mw.seen.Load(), mw.authed.Load())
+	}
+}
+
+// TestRawReplaysSectionReader: a file section is a replayable body: after
+// a 401 the session refreshes once and the same bytes are sent again,
+// with their length, from the section's start.
+func TestRawReplaysSectionReader(t *testing.T) {
+	mock := httpmock.NewMockTransport()
+	src := &countingSource{instance: instance}
+	o := &org{}
+	o.accept("00Dxx0000001gPF!tok-2") // the first token is already dead
+	var bodies []string
+	mock.RegisterResponder("PUT", base+"/jobs/ingest/750xx0000000001AAA/batches", func(req *http.Request) (*http.Response, error) {
+		bodies = append(bodies, fmt.Sprintf("%d:%s", req.ContentLength, readBody(t, req)))
+		return o.guard(respond(201, ""))(req)
+	})
+	c, err := sobjects.New(auth.NewSession(src), sobjects.WithHTTPClient(&http.Client{Transport: mock}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.CreateTemp(t.TempDir(), "job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString("skip|Name\nAcme\n|skip"); err != nil {
+		t.Fatal(err)
+	}
+	section := io.NewSectionReader(f, 5, 10) // "Name\nAcme\n"
+	resp, err := c.Raw(testCtx(t), "PUT", "jobs/ingest/750xx0000000001AAA/batches", section, sobjects.Header("Content-Type", "text/csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want := []string{"10:Name\nAcme\n", "10:Name\nAcme\n"}
+	if !slices.Equal(bodies, want) || src.n.Load() != 2 {
+		t.Fatalf("bodies %q, token calls %d", bodies, src.n.Load())
 	}
 }

@@ -90,6 +90,8 @@ type Org struct {
 	hold    chan string     // when set, the next token request reports its X-Worker header here
 	release chan struct{}   // and waits for this, or for its client to go away
 
+	bulkJobs bulkState
+
 	pagesMu sync.Mutex
 	pages   map[int][]byte // records arrays by length
 	full    []byte         // the records array of a full page
@@ -340,6 +342,9 @@ func (o *Org) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Sforce-Limit-Info", "api-usage=18/5000")
+	if strings.HasPrefix(rest, "/jobs/") && o.bulk(w, r, rest) {
+		return
+	}
 	switch {
 	case record.MatchString(rest):
 		id := record.FindStringSubmatch(rest)[1]

@@ -18,7 +18,6 @@ import (
 	"strings"
 	"time"
 
-	salesforce "github.com/k-capehart/go-salesforce/v3"
 	"github.com/oapi-codegen/nullable"
 	"github.com/simpleforce/simpleforce"
 	"golang.org/x/oauth2"
@@ -432,12 +431,7 @@ func TypedforceHand(_ context.Context, org *fakeorg.Org, refreshToken string) (*
 // the same transport as the others (WithRoundTripper); its token requests
 // go through http.DefaultClient, which it hardcodes.
 func KCapehart(_ context.Context, org *fakeorg.Org, _ string) (*Contestant, error) {
-	tr := Transport()
-	sf, err := salesforce.Init(salesforce.Creds{
-		Domain:         org.URL,
-		ConsumerKey:    fakeorg.ClientID,
-		ConsumerSecret: fakeorg.ClientSecret,
-	}, salesforce.WithRoundTripper(tr))
+	sf, closeIdle, err := newKCapehart(org)
 	if err != nil {
 		return nil, err
 	}
@@ -475,7 +469,7 @@ func KCapehart(_ context.Context, org *fakeorg.Org, _ string) (*Contestant, erro
 			}
 			return len(recs), nil
 		},
-		Close: tr.CloseIdleConnections,
+		Close: closeIdle,
 	}, nil
 }
 

@@ -11,7 +11,7 @@
 // elsewhere on the machine weighs on all of them alike; figures are
 // medians over rounds.
 //
-//	go run ./cmd/peerbench [-rounds 30] [-only get,patch,decode,heap,storm,sustained]
+//	go run ./cmd/peerbench [-rounds 30] [-only get,patch,decode,heap,storm,sustained,composite,bulk]
 package main
 
 import (
@@ -41,7 +41,9 @@ func main() {
 	kcHeap := flag.Bool("kcapehart-heap", true, "measure k-capehart's heap on the same large query too")
 	compositeRounds := flag.Int("composite-rounds", 15, "rounds of the composite run")
 	compositeLatency := flag.Duration("composite-latency", 20*time.Millisecond, "latency of every answer in the composite run")
-	only := flag.String("only", "", "comma-separated sections to run (get,patch,decode,heap,storm,sustained,composite); all when empty")
+	only := flag.String("only", "", "comma-separated sections to run (get,patch,decode,heap,storm,sustained,composite,bulk); all when empty")
+	bulkRecords := flag.Int("bulk-records", 1_000_000, "records of the Bulk API 2.0 ingest and query")
+	bulkRounds := flag.Int("bulk-rounds", 1, "rounds of the Bulk API 2.0 runs")
 	flag.Parse()
 
 	run := func(section string) bool {
@@ -68,6 +70,9 @@ func main() {
 	}
 	if run("heap") && err == nil {
 		err = b.heap(*heapRecords, *kcHeap)
+	}
+	if run("bulk") && err == nil {
+		err = b.bulk(*bulkRecords, *bulkRounds)
 	}
 	if run("storm") && err == nil {
 		err = b.storms(*stormRounds, *callers, *latency)
