@@ -552,7 +552,8 @@ func (t *transport) observe(req *http.Request, resp *http.Response, err error) {
 			slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.String("error", err.Error()))
 		return
 	}
-	if raw := resp.Header.Get("Sforce-Limit-Info"); raw != "" && strings.Contains(raw, "=") {
+	if v := resp.Header["Sforce-Limit-Info"]; len(v) > 0 && strings.Contains(v[0], "=") { // canonical key: no Get
+		raw := v[0]
 		t.limitInfo.Store(&raw)
 	}
 	if t.log.Enabled(ctx, slog.LevelDebug) {
