@@ -536,8 +536,8 @@ func decKindOf(t reflect.Type, seen map[reflect.Type]*decPlan) decKind {
 			return decPtrUnmarshaler
 		}
 	}
-	if unmarshals(e) || unmarshals(t) {
-		return decSlow
+	if unmarshals(e) || unmarshals(t) || e == reflect.TypeFor[json.Number]() {
+		return decSlow // json.Number: encoding/json checks that the string is a number
 	}
 	var k decKind
 	switch e.Kind() {
