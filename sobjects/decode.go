@@ -484,28 +484,17 @@ func makeDecPlan(t reflect.Type, seen map[reflect.Type]*decPlan) *decPlan {
 
 // fill adds the fields of t to p; false when t is not for the fast path.
 func (p *decPlan) fill(t reflect.Type, seen map[reflect.Type]*decPlan) bool {
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		if sf.Anonymous {
-			return false // embedding: encoding/json's promotion rules
+	fields, ok := jsonFields(t)
+	if !ok {
+		return false
+	}
+	for _, sf := range fields {
+		if p.folded[strings.ToLower(sf.name)] {
+			return false // two names that fold alike: encoding/json picks between them
 		}
-		if !sf.IsExported() {
-			continue
-		}
-		tag, hasTag := sf.Tag.Lookup("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if !hasTag || name == "" {
-			name = sf.Name
-		}
-		if !plainName(name) || p.folded[strings.ToLower(name)] {
-			return false // a name encoding/json reads differently, or two that fold alike
-		}
-		p.folded[strings.ToLower(name)] = true
+		p.folded[strings.ToLower(sf.name)] = true
 		f := &decField{offset: sf.Offset, kind: decKindOf(sf.Type, seen)}
-		if strings.Contains(opts, "string") {
+		if strings.Contains(sf.opts, "string") {
 			f.kind = decSlow
 		}
 		if sf.Type.Kind() == reflect.Pointer {
@@ -520,7 +509,7 @@ func (p *decPlan) fill(t reflect.Type, seen map[reflect.Type]*decPlan) bool {
 		if (f.kind == decStruct || f.kind == decPtrStruct) && f.sub == nil {
 			f.kind = decSlow
 		}
-		p.fields[name] = f
+		p.fields[sf.name] = f
 	}
 	return true
 }

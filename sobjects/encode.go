@@ -76,7 +76,9 @@ func marshalValue(rec any) ([]byte, error) {
 	return encodeStruct(p, v.UnsafePointer())
 }
 
-// encodeStruct writes the struct at base by plan p.
+// encodeStruct writes the struct at base by plan p. It repeats the loop of
+// encodePlain on purpose: a loop that may hand a field to json.Marshal lets
+// the record escape to the heap, which encodePlain must not.
 func encodeStruct(p []fieldPlan, base unsafe.Pointer) ([]byte, error) {
 	out := make([]byte, 0, 64)
 	out = append(out, '{')
@@ -285,12 +287,52 @@ func planOf(t reflect.Type) []fieldPlan {
 // or nil when t has anything that encoding/json treats in a way the plan
 // does not follow.
 func makePlan(t reflect.Type) []fieldPlan {
-	var p []fieldPlan
+	fields, ok := jsonFields(t)
+	if !ok {
+		return nil
+	}
+	p := []fieldPlan{} // no fields: "{}", not json.Marshal
 	seen := map[string]bool{}
+	for _, sf := range fields {
+		if sf.opts != "" && sf.opts != "omitempty" {
+			return nil // string, omitzero, or several options
+		}
+		if seen[sf.name] {
+			return nil // encoding/json drops both
+		}
+		seen[sf.name] = true
+		key, err := json.Marshal(sf.name)
+		if err != nil {
+			return nil
+		}
+		f := fieldPlan{key: string(key) + ":", offset: sf.Offset, typ: sf.Type,
+			kind: sf.Type.Kind(), omitEmpty: sf.opts == "omitempty", fast: fastPathOf(sf.Type),
+			nilable: sf.Type.Kind() == reflect.Pointer || sf.Type.Kind() == reflect.Map}
+		if sf.Type.Kind() == reflect.Pointer {
+			f.elemKind = sf.Type.Elem().Kind()
+		}
+		p = append(p, f)
+	}
+	return p
+}
+
+// jsonField is a field as encoding/json names it: its name and the options
+// of its json tag.
+type jsonField struct {
+	reflect.StructField
+	name, opts string
+}
+
+// jsonFields returns the exported fields of struct type t that encoding/json
+// reads and writes, named by its rules; false when t embeds a struct (its
+// promotion rules are not followed here) or a name is not a plain
+// Salesforce name, which encoding/json may read differently.
+func jsonFields(t reflect.Type) ([]jsonField, bool) {
+	var out []jsonField
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		if sf.Anonymous {
-			return nil // embedding: encoding/json's promotion rules
+			return nil, false
 		}
 		if !sf.IsExported() {
 			continue
@@ -300,31 +342,15 @@ func makePlan(t reflect.Type) []fieldPlan {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		if opts != "" && opts != "omitempty" {
-			return nil // string, omitzero, or several options
-		}
 		if !hasTag || name == "" {
 			name = sf.Name
 		}
-		if !plainName(name) || seen[name] {
-			return nil
+		if !plainName(name) {
+			return nil, false
 		}
-		seen[name] = true
-		key, err := json.Marshal(name)
-		if err != nil {
-			return nil
-		}
-		p = append(p, fieldPlan{key: string(key) + ":", offset: sf.Offset, typ: sf.Type,
-			kind: sf.Type.Kind(), omitEmpty: opts == "omitempty", fast: fastPathOf(sf.Type),
-			nilable: sf.Type.Kind() == reflect.Pointer || sf.Type.Kind() == reflect.Map})
-		if sf.Type.Kind() == reflect.Pointer {
-			p[len(p)-1].elemKind = sf.Type.Elem().Kind()
-		}
+		out = append(out, jsonField{sf, name, opts})
 	}
-	if p == nil {
-		p = []fieldPlan{} // no fields: "{}", not json.Marshal
-	}
-	return p
+	return out, true
 }
 
 // plainName accepts the names of Salesforce fields: letters, digits and
