@@ -145,14 +145,7 @@ func UploadBlob[T any](ctx context.Context, c *Client, rec T, field string, cont
 	if err != nil {
 		return "", err
 	}
-	var res saveResponse
-	if err := decodeJSON(ctx, op, resp, &res); err != nil {
-		return "", err
-	}
-	if res.ID == "" || len(res.Errors) > 0 {
-		return "", saveError(op, resp.StatusCode, res.Errors)
-	}
-	return res.ID, nil
+	return createdID(ctx, op, resp)
 }
 
 // entityPart names the JSON part of a multipart upload: entity_content for

@@ -105,14 +105,7 @@ func Create[T any](ctx context.Context, c *Client, rec T, opts ...CallOption) (s
 	if err != nil {
 		return "", err
 	}
-	var res saveResponse
-	if err := decodeJSON(ctx, op, resp, &res); err != nil {
-		return "", err
-	}
-	if res.ID == "" || len(res.Errors) > 0 {
-		return "", saveError(op, resp.StatusCode, res.Errors)
-	}
-	return res.ID, nil
+	return createdID(ctx, op, resp)
 }
 
 // Update changes the fields that upd sets on the record with the given id:
@@ -232,6 +225,18 @@ func encode[T any](op string, rec *T) (*bytes.Reader, error) {
 		return nil, fmt.Errorf("sobjects: %s: encoding the record: %w", op, err)
 	}
 	return bytes.NewReader(b), nil
+}
+
+// createdID reads the id of the record a create response reports.
+func createdID(ctx context.Context, op string, resp *http.Response) (string, error) {
+	var res saveResponse
+	if err := decodeJSON(ctx, op, resp, &res); err != nil {
+		return "", err
+	}
+	if res.ID == "" || len(res.Errors) > 0 {
+		return "", saveError(op, resp.StatusCode, res.Errors)
+	}
+	return res.ID, nil
 }
 
 // saveError describes a 2xx save response that reports no id or errors.
