@@ -2,8 +2,6 @@ package describe
 
 import (
 	"os"
-	"path/filepath"
-	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -32,59 +30,6 @@ func BenchmarkLoadDir(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
-}
-
-// BenchmarkDecode compares, on one goroutine, the fast path with
-// encoding/json alone (what Parse did before the fast path), on the
-// synthetic org and on the real describes (much more verbose: most of their
-// keys are ignored).
-func BenchmarkDecode(b *testing.B) {
-	dir := b.TempDir()
-	if err := synthorg.Write(dir, benchObjects, benchFields); err != nil {
-		b.Fatal(err)
-	}
-	synth, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	real, _ := filepath.Glob(filepath.Join(realDescribes, "*.json"))
-	real = slices.DeleteFunc(real, func(p string) bool { return filepath.Base(p) == "global-describe.json" })
-	decoders := []struct {
-		name   string
-		decode func([]byte, *SObject) bool
-	}{
-		{"encoding-json", func(data []byte, o *SObject) bool { return decodeOne(data, o) == nil }},
-		{"fast", fastDecode},
-	}
-	for _, set := range []struct {
-		name  string
-		paths []string
-	}{{"synthetic", synth}, {"real", real}} {
-		if len(set.paths) == 0 {
-			continue // the real describes live beside the repository
-		}
-		docs := make([][]byte, len(set.paths))
-		var size int64
-		for i, path := range set.paths {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			docs[i] = data
-			size += int64(len(data))
-		}
-		for _, d := range decoders {
-			b.Run(set.name+"/"+d.name, func(b *testing.B) {
-				b.SetBytes(size)
-				b.ReportAllocs()
-				for b.Loop() {
-					for _, data := range docs {
-						var o SObject
-						if !d.decode(data, &o) {
-							b.Fatal("decoding failed")
-						}
-					}
-				}
-			})
-		}
-	}
 }
 
 func dirSize(b *testing.B, dir string) int64 {

@@ -188,12 +188,8 @@ func Parse(path string, data []byte) (*SObject, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &FileError{Path: path, Err: errors.New("file is empty")}
 	}
-	if !fastDecode(data, &o) {
-		// Not in the usual shape, or not valid: encoding/json decides.
-		o = SObject{}
-		if err := decodeOne(data, &o); err != nil {
-			return nil, &FileError{Path: path, Err: err}
-		}
+	if err := decodeOne(data, &o); err != nil {
+		return nil, &FileError{Path: path, Err: err}
 	}
 	if err := o.validate(); err != nil {
 		err.Path = path
