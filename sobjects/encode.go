@@ -41,16 +41,17 @@ func marshalRecord[T any](rec *T) ([]byte, error) {
 // encodePlain is encodeStruct for a record whose set fields all have a
 // fast path; ok is false, and nothing written, when one does not. It keeps
 // no reference to base.
-func encodePlain(p []fieldPlan, base unsafe.Pointer) (out []byte, ok bool) {
+func encodePlain(p *encPlan, base unsafe.Pointer) (out []byte, ok bool) {
 	out = make([]byte, 0, 64)
 	out = append(out, '{')
-	for i := range p {
-		f := &p[i]
+	for i, off := range p.skip {
+		if off != noSkip && *(*unsafe.Pointer)(unsafe.Add(base, off)) == nil {
+			continue // unset: the usual case, read from the compact slice
+		}
+		f := &p.fields[i]
 		at := unsafe.Add(base, f.offset)
-		if f.omitEmpty {
-			if f.nilable && *(*unsafe.Pointer)(at) == nil || f.empty(at) {
-				continue
-			}
+		if f.omitEmpty && f.empty(at) {
+			continue
 		}
 		if len(out) > 1 {
 			out = append(out, ',')
@@ -79,17 +80,17 @@ func marshalValue(rec any) ([]byte, error) {
 // encodeStruct writes the struct at base by plan p. It repeats the loop of
 // encodePlain on purpose: a loop that may hand a field to json.Marshal lets
 // the record escape to the heap, which encodePlain must not.
-func encodeStruct(p []fieldPlan, base unsafe.Pointer) ([]byte, error) {
+func encodeStruct(p *encPlan, base unsafe.Pointer) ([]byte, error) {
 	out := make([]byte, 0, 64)
 	out = append(out, '{')
-	for i := range p {
-		f := &p[i]
+	for i, off := range p.skip {
+		if off != noSkip && *(*unsafe.Pointer)(unsafe.Add(base, off)) == nil {
+			continue // unset: the usual case, read from the compact slice
+		}
+		f := &p.fields[i]
 		at := unsafe.Add(base, f.offset)
-		if f.omitEmpty {
-			// Most fields are unset: a nil pointer or nil map, one load.
-			if f.nilable && *(*unsafe.Pointer)(at) == nil || f.empty(at) {
-				continue
-			}
+		if f.omitEmpty && f.empty(at) {
+			continue
 		}
 		if len(out) > 1 {
 			out = append(out, ',')
@@ -269,16 +270,37 @@ func (f *fieldPlan) empty(p unsafe.Pointer) bool {
 	return false
 }
 
-var plans sync.Map // reflect.Type -> []fieldPlan, or nil when json.Marshal must do it
+// encPlan is how marshalRecord writes one struct type. skip holds, for
+// each field, its offset when it is a pointer or map with omitempty (a nil
+// one is left out) and noSkip otherwise: the loop over the fields reads
+// this compact slice, not the wide fieldPlans, for the fields that are
+// unset, nearly all of them in a write shape.
+type encPlan struct {
+	fields []fieldPlan
+	skip   []uintptr
+}
 
-func planOf(t reflect.Type) []fieldPlan {
+const noSkip = ^uintptr(0)
+
+var plans sync.Map // reflect.Type -> *encPlan, nil when json.Marshal must do it
+
+func planOf(t reflect.Type) *encPlan {
 	if t.Kind() != reflect.Struct {
 		return nil
 	}
 	if p, ok := plans.Load(t); ok {
-		return p.([]fieldPlan)
+		return p.(*encPlan)
 	}
-	p := makePlan(t)
+	var p *encPlan
+	if fields := makePlan(t); fields != nil {
+		p = &encPlan{fields: fields, skip: make([]uintptr, len(fields))}
+		for i, f := range fields {
+			p.skip[i] = noSkip
+			if f.omitEmpty && f.nilable {
+				p.skip[i] = f.offset
+			}
+		}
+	}
 	plans.Store(t, p)
 	return p
 }
