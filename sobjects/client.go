@@ -481,8 +481,8 @@ type transport struct {
 	next  auth.Doer
 	retry *RetryPolicy
 	log   *slog.Logger
-	// limitInfo is the latest Sforce-Limit-Info header that parses; it is
-	// parsed again when asked for, not on every response.
+	// limitInfo is the latest Sforce-Limit-Info header with an entry in
+	// it; it is parsed when asked for, not on every response.
 	limitInfo atomic.Pointer[string]
 	sleep     func(context.Context, time.Duration) error
 	now       func() time.Time

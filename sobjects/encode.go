@@ -165,7 +165,6 @@ type fieldPlan struct {
 	typ       reflect.Type
 	kind      reflect.Kind
 	omitEmpty bool
-	nilable   bool // a pointer or a map: nil is empty
 	fast      fastPath
 	elemKind  reflect.Kind // of what a pointer points to
 }
@@ -183,12 +182,12 @@ const (
 // fastPathOf returns the fast path for a field of type t.
 func fastPathOf(t reflect.Type) fastPath {
 	switch {
-	case t.Kind() == reflect.Pointer && plainKind(t.Elem()) && !marshals(t):
+	case t.Kind() == reflect.Pointer && plainKind(t.Elem()): // plainKind checks *E's methods too
 		return fastPointer
 	case t.Kind() != reflect.Map || t.PkgPath() != "github.com/oapi-codegen/nullable" ||
 		!strings.HasPrefix(t.Name(), "Nullable[") || t.Key().Kind() != reflect.Bool || !plainKind(t.Elem()):
 		return slowPath
-	case t.Elem() == reflect.TypeFor[string]() && t.ConvertibleTo(reflect.TypeFor[map[bool]string]()):
+	case t.Elem() == reflect.TypeFor[string](): // a map[bool]string underneath
 		return fastNullableString
 	default:
 		return fastNullable
@@ -296,7 +295,7 @@ func planOf(t reflect.Type) *encPlan {
 		p = &encPlan{fields: fields, skip: make([]uintptr, len(fields))}
 		for i, f := range fields {
 			p.skip[i] = noSkip
-			if f.omitEmpty && f.nilable {
+			if f.omitEmpty && (f.kind == reflect.Pointer || f.kind == reflect.Map) {
 				p.skip[i] = f.offset
 			}
 		}
@@ -328,8 +327,7 @@ func makePlan(t reflect.Type) []fieldPlan {
 			return nil
 		}
 		f := fieldPlan{key: string(key) + ":", offset: sf.Offset, typ: sf.Type,
-			kind: sf.Type.Kind(), omitEmpty: sf.opts == "omitempty", fast: fastPathOf(sf.Type),
-			nilable: sf.Type.Kind() == reflect.Pointer || sf.Type.Kind() == reflect.Map}
+			kind: sf.Type.Kind(), omitEmpty: sf.opts == "omitempty", fast: fastPathOf(sf.Type)}
 		if sf.Type.Kind() == reflect.Pointer {
 			f.elemKind = sf.Type.Elem().Kind()
 		}
