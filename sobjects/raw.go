@@ -32,12 +32,24 @@ import (
 // other body cannot be: if the session expires under it, the call fails
 // with [auth.ErrNotReplayable] instead of being retried.
 func (c *Client) Raw(ctx context.Context, method, path string, body io.Reader, opts ...CallOption) (*http.Response, error) {
-	op := "raw " + method
-	target, err := c.rawURL(path)
+	op, target, err := c.rawTarget(method, path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrInvalidArgument, op, err)
+		return nil, err
 	}
-	op += " " + target.Path
+	return c.raw(ctx, op, method, target, body, opts)
+}
+
+// rawTarget resolves path for Raw and names the call for its errors: the
+// method and the path, never the query string, which may hold values.
+func (c *Client) rawTarget(method, path string) (op string, target *url.URL, err error) {
+	target, err = c.rawURL(path)
+	if err != nil {
+		return "", nil, fmt.Errorf("%w: raw %s: %w", ErrInvalidArgument, method, err)
+	}
+	return "raw " + method + " " + target.Path, target, nil
+}
+
+func (c *Client) raw(ctx context.Context, op, method string, target *url.URL, body io.Reader, opts []CallOption) (*http.Response, error) {
 	cfg, err := newCall(opts)
 	if err != nil {
 		return nil, fmt.Errorf("sobjects: %s: %w", op, err)
@@ -50,8 +62,8 @@ func (c *Client) Raw(ctx context.Context, method, path string, body io.Reader, o
 		if sr, ok := body.(*io.SectionReader); ok {
 			setSectionBody(req, sr)
 		}
-		if body != nil && req.Header.Get("Content-Type") == "" {
-			req.Header.Set("Content-Type", jsonType)
+		if body != nil {
+			req.Header.Set("Content-Type", jsonType) // the Header option, applied after, may change it
 		}
 		return c.doRequest(ctx, req, eds)
 	})
@@ -76,12 +88,14 @@ func Call[Out any](ctx context.Context, c *Client, method, path string, in any, 
 		}
 		body = bytes.NewReader(b)
 	}
-	resp, err := c.Raw(ctx, method, path, body, opts...)
+	op, target, err := c.rawTarget(method, path)
 	if err != nil {
 		return out, err
 	}
-	p, _, _ := strings.Cut(path, "?") // no query string: it may hold values
-	op := "raw " + method + " " + p
+	resp, err := c.raw(ctx, op, method, target, body, opts)
+	if err != nil {
+		return out, err
+	}
 	if err := decodeBody(ctx, op, resp, true, func(b []byte) error { return json.Unmarshal(b, &out) }); err != nil {
 		var zero Out
 		return zero, err
