@@ -267,7 +267,7 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 	for {
 		s.mu.Lock()
 		r := renewal{src: s.src, epoch: s.epoch, rejected: s.rejected, base: s.sgen, rt: s.srt, own: s.ownRT}
-		epoch, failed := s.epoch, s.failed
+		failed := s.failed
 		s.mu.Unlock()
 
 		var c *current
@@ -277,7 +277,7 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 		}
 
 		s.mu.Lock()
-		if s.epoch != epoch {
+		if s.epoch != r.epoch {
 			s.mu.Unlock()
 			reason = "new credentials"
 			continue

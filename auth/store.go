@@ -98,7 +98,7 @@ func storedRefreshToken(ctx context.Context) string {
 // renewal is what one refresh starts from.
 type renewal struct {
 	src      oauth2.TokenSource
-	epoch    uint64 // the credentials' epoch: a hook never sees a token of replaced ones
+	epoch    uint64 // the credentials' epoch: a token of replaced ones is dropped, unseen by the hook
 	rejected string // Authorization value of the rejected token, or ""
 	base     uint64 // store generation of the token being replaced
 	rt       string // with a store: refresh token of the last token, or ""
