@@ -267,7 +267,7 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 	for {
 		s.mu.Lock()
 		r := renewal{src: s.src, epoch: s.epoch, rejected: s.rejected, base: s.sgen, rt: s.srt, own: s.ownRT}
-		epoch, failed := s.epoch, s.failed
+		failed := s.failed
 		s.mu.Unlock()
 
 		var c *current
@@ -277,7 +277,7 @@ func (s *Session) refresh(ctx context.Context, f *flight, reason string) {
 		}
 
 		s.mu.Lock()
-		if s.epoch != epoch {
+		if s.epoch != r.epoch {
 			s.mu.Unlock()
 			reason = "new credentials"
 			continue
@@ -366,7 +366,7 @@ func (s *Session) accept(tok *oauth2.Token, rejected string) (*current, error) {
 			return nil, &Error{Op: "token", Message: "token response has an unusable instance_url"}
 		}
 		if !secureURL(u) {
-			return nil, &Error{Op: "token", Message: "instance_url " + u.Scheme + "://" + u.Host, Err: ErrInsecureURL}
+			return nil, &Error{Op: "token", Message: "instance_url " + origin(u), Err: ErrInsecureURL}
 		}
 		c.base = &url.URL{Scheme: u.Scheme, Host: u.Host}
 	}
@@ -388,7 +388,7 @@ func (c *current) apply(r *http.Request) error {
 		// accept checked the instance URL once; every request goes there.
 		r.URL.Scheme, r.URL.Host, r.Host = c.base.Scheme, c.base.Host, ""
 	} else if !secureURL(r.URL) {
-		return &Error{Op: "request", Message: r.URL.Scheme + "://" + r.URL.Host, Err: ErrInsecureURL}
+		return &Error{Op: "request", Message: origin(r.URL), Err: ErrInsecureURL}
 	}
 	if r.Header == nil {
 		r.Header = make(http.Header)

@@ -98,7 +98,7 @@ func storedRefreshToken(ctx context.Context) string {
 // renewal is what one refresh starts from.
 type renewal struct {
 	src      oauth2.TokenSource
-	epoch    uint64 // the credentials' epoch: a hook never sees a token of replaced ones
+	epoch    uint64 // the credentials' epoch: a token of replaced ones is dropped, unseen by the hook
 	rejected string // Authorization value of the rejected token, or ""
 	base     uint64 // store generation of the token being replaced
 	rt       string // with a store: refresh token of the last token, or ""
@@ -121,20 +121,20 @@ func (s *Session) obtain(ctx context.Context, r renewal) (*current, error) {
 	}
 	s.log.LogAttrs(ctx, slog.LevelWarn, "auth: token store failed, refreshing without it",
 		slog.String("error", err.Error()))
-	c, err = s.mintAndHook(ctx, spending(ctx, r, r.rt), r)
+	c, err = s.mintAndHook(ctx, spending(ctx, r), r)
 	if c != nil {
 		c.sgen = r.base // not stored: a stored token newer than base still wins
 	}
 	return c, err
 }
 
-// spending hands rt to the source through ctx, unless the session has
+// spending hands r.rt to the source through ctx, unless the session has
 // new credentials.
-func spending(ctx context.Context, r renewal, rt string) context.Context {
-	if r.own || rt == "" {
+func spending(ctx context.Context, r renewal) context.Context {
+	if r.own || r.rt == "" {
 		return ctx
 	}
-	return context.WithValue(ctx, refreshTokenKey{}, rt)
+	return context.WithValue(ctx, refreshTokenKey{}, r.rt)
 }
 
 // mintAndHook mints under mctx and runs the hook under ctx. When the
@@ -233,7 +233,7 @@ func (s *Session) lead(ctx context.Context, r renewal, l *Lease) (*current, erro
 	mctx, cancel := context.WithCancel(ctx)
 	kept := make(chan struct{})
 	go s.keep(mctx, cancel, l, kept)
-	c, err := s.mintAndHook(ctx, spending(mctx, r, r.rt), r)
+	c, err := s.mintAndHook(ctx, spending(mctx, r), r)
 	cancel()
 	<-kept
 	if err != nil || c == nil { // c is nil when the credentials were replaced

@@ -96,7 +96,7 @@ func baseURL(raw, what string) (*url.URL, error) {
 		return nil, configError("%s is not an absolute http(s) URL", what)
 	}
 	if !secureURL(u) {
-		return nil, &Error{Op: "config", Message: what + " " + u.Scheme + "://" + u.Host, Err: ErrInsecureURL}
+		return nil, &Error{Op: "config", Message: what + " " + origin(u), Err: ErrInsecureURL}
 	}
 	return u, nil
 }

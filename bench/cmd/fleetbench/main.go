@@ -134,6 +134,7 @@ func steady(ctx context.Context, org *fakeorg.Org, addr string, lease time.Durat
 	with := newSession(org.URL, rt, hc, st)
 	without := newSession(org.URL, rt, hc, nil)
 	sessions := []*auth.Session{without, with}
+	doers := []auth.Doer{without.Wrap(hc), with.Wrap(hc)}
 	var ratios []float64
 	for r := range rounds + 1 {
 		ds := [2][]time.Duration{}
@@ -141,7 +142,7 @@ func steady(ctx context.Context, org *fakeorg.Org, addr string, lease time.Durat
 			for j := range sessions {
 				i := (j + k) % 2
 				t0 := time.Now()
-				if err := call(ctx, sessions[i], hc, org.URL, k); err != nil {
+				if err := call(ctx, sessions[i], doers[i], org.URL, k); err != nil {
 					return err
 				}
 				ds[i] = append(ds[i], time.Since(t0))
@@ -173,8 +174,8 @@ func newSession(orgURL, rt string, hc *http.Client, st auth.TokenStore) *auth.Se
 	return auth.NewSession(src, opts...)
 }
 
-// call GETs one Account through the session.
-func call(ctx context.Context, s *auth.Session, hc *http.Client, orgURL string, i int) error {
+// call GETs one Account through the session and d, its Wrap.
+func call(ctx context.Context, s *auth.Session, d auth.Doer, orgURL string, i int) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, orgURL+"/services/data/v62.0/sobjects/Account/"+fakeorg.RecordID(i), nil)
@@ -184,7 +185,7 @@ func call(ctx context.Context, s *auth.Session, hc *http.Client, orgURL string, 
 	if err := s.RequestEditor(ctx, req); err != nil {
 		return err
 	}
-	resp, err := s.Wrap(hc).Do(req)
+	resp, err := d.Do(req)
 	if err != nil {
 		return err
 	}
@@ -229,6 +230,7 @@ func worker() int {
 		st = s
 	}
 	s := newSession(orgURL, os.Getenv("FLEETBENCH_RT"), hc, st)
+	d := s.Wrap(hc)
 	in := bufio.NewScanner(os.Stdin)
 	fmt.Println("ready")
 	for in.Scan() {
@@ -237,7 +239,7 @@ func worker() int {
 		var wg sync.WaitGroup
 		for i := range callers {
 			wg.Go(func() {
-				err := call(context.Background(), s, hc, orgURL, i)
+				err := call(context.Background(), s, d, orgURL, i)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
