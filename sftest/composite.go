@@ -50,23 +50,31 @@ var (
 // the org's own routes, as one API call; a failure under allOrNone rolls
 // back every write of the request.
 func (o *Org) composite(r *http.Request, version string) response {
-	body, apiErr := readBody(r)
-	if apiErr != nil {
-		return errResponse(apiErr)
-	}
 	var req struct {
 		AllOrNone         bool         `json:"allOrNone"`
 		CompositeRequest  []subRequest `json:"compositeRequest"`
 		CollateSubrequest *bool        `json:"collateSubrequests"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		return errResponse(jsonError(body, err))
+	if apiErr := readJSON(r, &req); apiErr != nil {
+		return errResponse(apiErr)
 	}
 	if apiErr := checkSubrequests(req.CompositeRequest, maxSubrequests, true); apiErr != nil {
 		return errResponse(apiErr)
 	}
 	resps := o.runSubrequests(r, version, req.CompositeRequest, req.AllOrNone)
 	return jsonResponse(http.StatusOK, mustJSON(map[string]any{"compositeResponse": resps}))
+}
+
+// readJSON reads a request body that holds one JSON value into v.
+func readJSON(r *http.Request, v any) *apiError {
+	body, apiErr := readBody(r)
+	if apiErr != nil {
+		return apiErr
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return jsonError(body, err)
+	}
+	return nil
 }
 
 // checkSubrequests applies the limits of a composite request (or of one
@@ -178,13 +186,7 @@ func (o *Org) runSubrequest(r *http.Request, version string, s subRequest, resul
 	if !strings.HasPrefix(u, "/services/data/v") {
 		return fail(errorf(http.StatusBadRequest, "INVALID_INPUT", "The url of a subrequest must start with /services/data/vXX.X: %s", u))
 	}
-	var rd *bytes.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	} else {
-		rd = bytes.NewReader(nil)
-	}
-	sub, err := http.NewRequestWithContext(r.Context(), strings.ToUpper(s.Method), o.url+u, rd)
+	sub, err := http.NewRequestWithContext(r.Context(), strings.ToUpper(s.Method), o.url+u, bytes.NewReader(body))
 	if err != nil {
 		return fail(errorf(http.StatusBadRequest, "INVALID_INPUT", "Invalid subrequest url: %s", u))
 	}
@@ -305,18 +307,14 @@ func lookupPath(doc any, path string) (any, bool) {
 // graph serves POST /composite/graph: each graph runs like an allOrNone
 // composite request, on its own.
 func (o *Org) graph(r *http.Request, version string) response {
-	body, apiErr := readBody(r)
-	if apiErr != nil {
-		return errResponse(apiErr)
-	}
 	var req struct {
 		Graphs []struct {
 			GraphID          string       `json:"graphId"`
 			CompositeRequest []subRequest `json:"compositeRequest"`
 		} `json:"graphs"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		return errResponse(jsonError(body, err))
+	if apiErr := readJSON(r, &req); apiErr != nil {
+		return errResponse(apiErr)
 	}
 	if len(req.Graphs) == 0 || len(req.Graphs) > maxGraphs {
 		return errResponse(errorf(http.StatusBadRequest, "INVALID_INPUT", "A request must have 1 to %d graphs, found %d", maxGraphs, len(req.Graphs)))

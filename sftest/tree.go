@@ -18,17 +18,13 @@ type treeResult struct {
 func (o *Org) tree(r *http.Request, rootName string) response {
 	root := o.schema.object(rootName)
 	if root == nil {
-		return errResponse(errorf(http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist"))
-	}
-	body, apiErr := readBody(r)
-	if apiErr != nil {
-		return errResponse(apiErr)
+		return errResponse(errNotFound())
 	}
 	var req struct {
 		Records []json.RawMessage `json:"records"`
 	}
-	if err := json.Unmarshal(body, &req); err != nil {
-		return errResponse(jsonError(body, err))
+	if apiErr := readJSON(r, &req); apiErr != nil {
+		return errResponse(apiErr)
 	}
 	t := &treeRun{o: o, types: map[string]bool{}, refs: map[string]bool{}}
 	// Validate the shape (counts, depth, types, referenceIds) before writing.

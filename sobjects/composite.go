@@ -403,11 +403,11 @@ func (rs *subrequests) appendRequests(b []byte, version string) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"method":`...)
-		b = strconv.AppendQuote(b, s.method)
+		b = appendString(b, s.method)
 		b = append(b, `,"url":`...)
-		b, _ = appendJSONString(b, "/services/data/v"+version+"/"+s.path)
+		b = appendString(b, "/services/data/v"+version+"/"+s.path)
 		b = append(b, `,"referenceId":`...)
-		b = strconv.AppendQuote(b, s.ref)
+		b = appendString(b, s.ref)
 		if s.body != nil {
 			b = append(b, `,"body":`...)
 			b = append(b, s.body...)
@@ -415,11 +415,6 @@ func (rs *subrequests) appendRequests(b []byte, version string) []byte {
 		b = append(b, '}')
 	}
 	return append(b, ']')
-}
-
-func appendJSONString(b []byte, s string) ([]byte, error) {
-	js, err := json.Marshal(s)
-	return append(b, js...), err
 }
 
 // subresponse is one entry of compositeResponse.

@@ -1,7 +1,9 @@
 package sobjects_test
 
 import (
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"testing"
 
@@ -37,5 +39,36 @@ func TestCompositeBadResponses(t *testing.T) {
 				t.Errorf("first: %q, %v", id, err)
 			}
 		})
+	}
+}
+
+// TestCompositeRequestIsJSON: what a caller passes (a method, a path, a
+// graph id) is written as a JSON string, whatever characters it holds.
+func TestCompositeRequestIsJSON(t *testing.T) {
+	c, mock := newClient(t)
+	var bodies [][]byte
+	record := func(req *http.Request) (*http.Response, error) {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		bodies = append(bodies, b)
+		return respond(400, `[{"errorCode":"INVALID_INPUT","message":"no"}]`)(req)
+	}
+	mock.RegisterResponder(http.MethodPost, base+"/composite", record)
+	mock.RegisterResponder(http.MethodPost, base+"/composite/graph", record)
+	var b sobjects.Composite
+	sobjects.AddCall[struct{}](&b, "get\x7f\"<", "limits?x=\u2028", nil)
+	_ = b.Send(t.Context(), c)
+	g := &sobjects.Graph{ID: "g\"\x01"}
+	sobjects.AddCall[struct{}](g, "GET", "limits", nil)
+	_ = sobjects.SendGraphs(t.Context(), c, g)
+	if len(bodies) != 2 {
+		t.Fatalf("%d requests, want 2", len(bodies))
+	}
+	for _, body := range bodies {
+		if !json.Valid(body) {
+			t.Errorf("not JSON: %s", body)
+		}
 	}
 }

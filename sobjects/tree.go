@@ -182,9 +182,9 @@ func (t *treeBuild) append(b []byte, n *TreeNode, depth int) ([]byte, error) {
 	t.byRef[ref] = n
 	t.types[n.obj] = true
 	b = append(b, `{"attributes":{"type":`...)
-	b = strconv.AppendQuote(b, n.obj)
+	b = appendString(b, n.obj)
 	b = append(b, `,"referenceId":`...)
-	b = strconv.AppendQuote(b, ref)
+	b = appendString(b, ref)
 	b = append(b, '}')
 	if fields := bytes.TrimSpace(n.body[1 : len(n.body)-1]); len(fields) > 0 {
 		b = append(b, ',')
@@ -195,7 +195,7 @@ func (t *treeBuild) append(b []byte, n *TreeNode, depth int) ([]byte, error) {
 			return b, fmt.Errorf("child relationship %q", truncate(ch.rel, 40))
 		}
 		b = append(b, ',')
-		b = strconv.AppendQuote(b, ch.rel)
+		b = appendString(b, ch.rel)
 		b = append(b, `:{"records":[`...)
 		for i, c := range ch.nodes {
 			if i > 0 {
@@ -275,7 +275,7 @@ func SendGraphs(ctx context.Context, c *Client, graphs ...*Graph) error {
 			b = append(b, ',')
 		}
 		b = append(b, `{"graphId":`...)
-		b, _ = appendJSONString(b, g.ID)
+		b = appendString(b, g.ID)
 		b = append(b, `,"compositeRequest":`...)
 		b = append(rs.appendRequests(b, c.version), '}')
 	}

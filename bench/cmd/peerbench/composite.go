@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
-	"slices"
 	"time"
 
 	salesforce "github.com/k-capehart/go-salesforce/v3"
@@ -110,19 +109,14 @@ func (b *bench) composite(rounds int, latency time.Duration) error {
 			ct.times = append(ct.times, time.Since(start).Seconds())
 		}
 	}
-	med := func(xs []float64) float64 {
-		s := slices.Clone(xs)
-		slices.Sort(s)
-		return s[len(s)/2]
-	}
 	s, co, k := cs[0], cs[1], cs[2]
 	figure("composite_requests_ratio", "%.2f", float64(co.reqs)/float64(s.reqs),
 		"%d request(s) through Composite for 25 related creates vs %d single creates", co.reqs, s.reqs)
-	figure("composite_wall_ratio", "%.3f", med(co.times)/med(s.times),
-		"median %.1f ms vs %.1f ms, %v latency per answer, %d rounds", med(co.times)*1e3, med(s.times)*1e3, latency, rounds)
+	figure("composite_wall_ratio", "%.3f", median(co.times)/median(s.times),
+		"median %.1f ms vs %.1f ms, %v latency per answer, %d rounds", median(co.times)*1e3, median(s.times)*1e3, latency, rounds)
 	figure("composite_vs_kcapehart_requests", "%d", co.reqs,
 		"typedforce Composite; k-capehart needs %d: InsertOne, then InsertComposite, which has no references", k.reqs)
-	figure("composite_vs_kcapehart_wall_ratio", "%.3f", med(co.times)/med(k.times),
-		"median %.1f ms vs %.1f ms", med(co.times)*1e3, med(k.times)*1e3)
+	figure("composite_vs_kcapehart_wall_ratio", "%.3f", median(co.times)/median(k.times),
+		"median %.1f ms vs %.1f ms", median(co.times)*1e3, median(k.times)*1e3)
 	return nil
 }
