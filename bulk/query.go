@@ -50,6 +50,10 @@ func queryJob[T any](ctx context.Context, c *sobjects.Client, op, soql string, o
 		if err == nil && c == nil {
 			err = fmt.Errorf("%w: bulk: nil client", sobjects.ErrInvalidArgument)
 		}
+		t := reflect.TypeFor[T]()
+		if err == nil && t.Kind() != reflect.Struct {
+			err = fmt.Errorf("%w: bulk: %s is not a struct", sobjects.ErrInvalidArgument, t)
+		}
 		if err != nil {
 			yield(zero, err)
 			return
@@ -57,11 +61,6 @@ func queryJob[T any](ctx context.Context, c *sobjects.Client, op, soql string, o
 		q := &queryRun{ctx: ctx, c: c, cfg: cfg, op: op}
 		if err := q.run(soql); err != nil {
 			yield(zero, err)
-			return
-		}
-		t := reflect.TypeFor[T]()
-		if t.Kind() != reflect.Struct {
-			yield(zero, fmt.Errorf("%w: bulk: %s is not a struct", sobjects.ErrInvalidArgument, t))
 			return
 		}
 		var plan *readPlan

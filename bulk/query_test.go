@@ -220,3 +220,19 @@ func TestQueryErrors(t *testing.T) {
 		t.Errorf("job %s is %s", je.JobID, st)
 	}
 }
+
+// TestQueryNotStruct: a T that is not a struct is refused before a job
+// is created.
+func TestQueryNotStruct(t *testing.T) {
+	org := newOrg(t)
+	var got error
+	for _, err := range bulk.Query[string](testCtx(t), org.Client(), "SELECT Id FROM Account", fast) {
+		got = err
+	}
+	if !errors.Is(got, sobjects.ErrInvalidArgument) {
+		t.Errorf("err = %v", got)
+	}
+	if n := org.Stats().Requests[sftest.EndpointBulkQueryCreate]; n != 0 {
+		t.Errorf("%d query jobs created", n)
+	}
+}
