@@ -188,13 +188,9 @@ func (q *queryRun) page(locator string) (io.ReadCloser, string, error) {
 	if len(v) > 0 {
 		path += "?" + v.Encode()
 	}
-	resp, err := q.c.Raw(q.ctx, "GET", path, nil, sobjects.Header("Accept-Encoding", "gzip"), sobjects.Header("Accept", "text/csv"))
+	body, h, err := getCSV(q.ctx, q.c, path)
 	if err != nil {
 		return nil, "", q.fail(err)
 	}
-	body, err := csvBody(resp)
-	if err != nil {
-		return nil, "", q.fail(err)
-	}
-	return body, strings.TrimSpace(resp.Header.Get("Sforce-Locator")), nil
+	return body, strings.TrimSpace(h.Get("Sforce-Locator")), nil
 }
