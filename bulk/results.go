@@ -366,7 +366,6 @@ func getCSV(ctx context.Context, c *sobjects.Client, path string) (io.ReadCloser
 func newCSVReader(r io.Reader, d Delimiter) *csv.Reader {
 	cr := csv.NewReader(r)
 	cr.Comma = rune(delimiterBytes[d])
-	cr.FieldsPerRecord = 0
 	cr.ReuseRecord = true
 	return cr
 }
