@@ -46,11 +46,7 @@ func TestQueryEveryFieldType(t *testing.T) {
 		NotesC:           new("  spaced  "),
 		ExternalIdC:      new("E-1"),
 	}
-	res, err := bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{in}), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+	ingested(t)(bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{in}), fast))
 	ws := collect(t, bulk.Query[sampleorg.WidgetC](ctx, c, `SELECT Id, Name, Account__c, Account__r.Name, Big_Count__c,
 		Category__c, Colors__c, Discount__c, Due_Date__c, IsActive__c, Is_Active__c, Last_Inspected_At__c,
 		Opening_Time__c, Price__c, Quantity__c, Weight__c, Notes__c, External_Id__c, Owner.Name, Specification__c,
