@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -139,7 +141,7 @@ func TestUpsertDeleteHardDelete(t *testing.T) {
 			newID = r.ID
 		}
 	}
-	if !maps2(created, map[int]bool{0: false, 1: true}) || org.Count("Widget__c") != 3 {
+	if !maps.Equal(created, map[int]bool{0: false, 1: true}) || org.Count("Widget__c") != 3 {
 		t.Fatalf("created %v, %d widgets", created, org.Count("Widget__c"))
 	}
 	if w, _ := sftest.Read[sampleorg.WidgetC](org, old[0]); w.NotesC == nil || *w.NotesC != "updated" {
@@ -174,18 +176,6 @@ func TestUpsertDeleteHardDelete(t *testing.T) {
 	if f := collect(t, again.Failures(ctx)); len(f) != 1 || f[0].Index != 0 || f[0].ID != old[0] || !errors.Is(f[0].Err, sobjects.ErrEntityIsDeleted) {
 		t.Errorf("second delete: %+v", f)
 	}
-}
-
-func maps2(a, b map[int]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestJobSplitting: with a small job limit, the input goes to several
@@ -423,7 +413,7 @@ func TestInvalidInput(t *testing.T) {
 	_, checks["bad id"] = bulk.Delete[sampleorg.Account](ctx, c, slices.Values([]string{"../x"}), fast)
 	_, checks["bad field"] = bulk.Upsert(ctx, c, "a,b", slices.Values(accounts(1)), fast)
 	_, checks["bad delimiter"] = bulk.Insert(ctx, c, slices.Values(accounts(1)), bulk.WithColumnDelimiter("x"))
-	_, checks["NaN"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{PriceC: new(nanf())}}), fast)
+	_, checks["NaN"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{PriceC: new(math.NaN())}}), fast)
 	_, checks["no field"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{}}), fast)
 	_, checks["semicolon"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{ColorsC: &sftype.MultiPicklist{"a;b"}}}), fast)
 	for name, err := range checks {
@@ -435,8 +425,6 @@ func TestInvalidInput(t *testing.T) {
 		t.Errorf("%d jobs created", n)
 	}
 }
-
-func nanf() float64 { var z float64; return z / z }
 
 // TestEmptyInputAndUploadFailure: no records make no job; a failed upload
 // aborts its job, which was never closed, and sends the data once.
