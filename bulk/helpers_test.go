@@ -34,6 +34,19 @@ func closeResult(t testing.TB, res *bulk.Result) {
 	})
 }
 
+// ingested takes the results of an ingest, ingested(t)(bulk.Insert(…)):
+// it fails t on the error and closes the Result when the test ends.
+func ingested(t testing.TB) func(*bulk.Result, error) *bulk.Result {
+	return func(res *bulk.Result, err error) *bulk.Result {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		closeResult(t, res)
+		return res
+	}
+}
+
 // collect drains an iterator, failing t on an error.
 func collect[T any](t testing.TB, seq func(func(T, error) bool)) []T {
 	t.Helper()

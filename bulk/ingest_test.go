@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -34,12 +36,8 @@ func TestInsertTiesResultsToInput(t *testing.T) {
 	org := newOrg(t)
 	recs := accounts(50)
 	var progress []bulk.Progress
-	res, err := bulk.Insert(testCtx(t), org.Client(), slices.Values(recs), fast,
-		bulk.WithProgress(func(p bulk.Progress) { progress = append(progress, p) }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+	res := ingested(t)(bulk.Insert(testCtx(t), org.Client(), slices.Values(recs), fast,
+		bulk.WithProgress(func(p bulk.Progress) { progress = append(progress, p) })))
 	if len(res.Jobs) != 1 || res.Jobs[0].State != bulk.StateJobComplete || res.Processed() != 50 || res.Failed() != 0 {
 		t.Fatalf("jobs %+v", res.Jobs[0])
 	}
@@ -79,11 +77,7 @@ func TestUpdateClearsWithNA(t *testing.T) {
 		{ID: ids[0], Record: sampleorg.AccountUpdate{Phone: nullable.NewNullNullable[string]()}},
 		{ID: ids[1], Record: sampleorg.AccountUpdate{Name: new("B2"), Website: nullable.NewNullNullable[string]()}},
 	}
-	res, err := bulk.Update(testCtx(t), org.Client(), slices.Values(patches), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+	res := ingested(t)(bulk.Update(testCtx(t), org.Client(), slices.Values(patches), fast))
 	a, _ := sftest.Read[sampleorg.Account](org, ids[0])
 	b, _ := sftest.Read[sampleorg.Account](org, ids[1])
 	if a.Phone != nil || *a.Website != "a.example.com" || *a.Name != "A" {
@@ -106,11 +100,7 @@ func TestPerRecordFailures(t *testing.T) {
 	recs := accounts(10)
 	recs[3].Name = ""                            // required
 	recs[7].Phone = new(strings.Repeat("9", 41)) // too long
-	res, err := bulk.Insert(testCtx(t), org.Client(), slices.Values(recs), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+	res := ingested(t)(bulk.Insert(testCtx(t), org.Client(), slices.Values(recs), fast))
 	if res.Processed() != 10 || res.Failed() != 2 {
 		t.Fatalf("processed %d failed %d", res.Processed(), res.Failed())
 	}
@@ -142,11 +132,7 @@ func TestUpsertDeleteHardDelete(t *testing.T) {
 		{ExternalIdC: nullable.NewNullableWithValue("X-1"), NotesC: nullable.NewNullableWithValue("updated")},
 		{ExternalIdC: nullable.NewNullableWithValue("X-3"), Name: nullable.NewNullableWithValue("w3")},
 	}
-	res, err := bulk.Upsert(ctx, c, "External_Id__c", slices.Values(ups), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+	res := ingested(t)(bulk.Upsert(ctx, c, "External_Id__c", slices.Values(ups), fast))
 	created := map[int]bool{}
 	var newID string
 	for r := range res.Successes(ctx) {
@@ -155,23 +141,15 @@ func TestUpsertDeleteHardDelete(t *testing.T) {
 			newID = r.ID
 		}
 	}
-	if !maps2(created, map[int]bool{0: false, 1: true}) || org.Count("Widget__c") != 3 {
+	if !maps.Equal(created, map[int]bool{0: false, 1: true}) || org.Count("Widget__c") != 3 {
 		t.Fatalf("created %v, %d widgets", created, org.Count("Widget__c"))
 	}
 	if w, _ := sftest.Read[sampleorg.WidgetC](org, old[0]); w.NotesC == nil || *w.NotesC != "updated" {
 		t.Errorf("upsert did not update: %+v", w.NotesC)
 	}
 
-	del, err := bulk.Delete[sampleorg.WidgetC](ctx, c, slices.Values([]string{old[0], newID}), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, del)
-	hard, err := bulk.HardDelete[sampleorg.WidgetC](ctx, c, slices.Values([]string{old[1]}), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, hard)
+	ingested(t)(bulk.Delete[sampleorg.WidgetC](ctx, c, slices.Values([]string{old[0], newID}), fast))
+	ingested(t)(bulk.HardDelete[sampleorg.WidgetC](ctx, c, slices.Values([]string{old[1]}), fast))
 	if org.Count("Widget__c") != 0 {
 		t.Fatalf("%d widgets left", org.Count("Widget__c"))
 	}
@@ -194,26 +172,10 @@ func TestUpsertDeleteHardDelete(t *testing.T) {
 		t.Errorf("queryAll = %v, want %v", binned, want)
 	}
 	// Deleting again fails per record.
-	again, err := bulk.Delete[sampleorg.WidgetC](ctx, c, slices.Values([]string{old[0]}), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, again)
+	again := ingested(t)(bulk.Delete[sampleorg.WidgetC](ctx, c, slices.Values([]string{old[0]}), fast))
 	if f := collect(t, again.Failures(ctx)); len(f) != 1 || f[0].Index != 0 || f[0].ID != old[0] || !errors.Is(f[0].Err, sobjects.ErrEntityIsDeleted) {
 		t.Errorf("second delete: %+v", f)
 	}
-}
-
-func maps2(a, b map[int]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestJobSplitting: with a small job limit, the input goes to several
@@ -221,11 +183,7 @@ func maps2(a, b map[int]bool) bool {
 func TestJobSplitting(t *testing.T) {
 	org := newOrg(t)
 	recs := accounts(40)
-	res, err := bulk.Insert(testCtx(t), org.Client(), slices.Values(recs), fast, bulk.WithMaxJobBytes(200))
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+	res := ingested(t)(bulk.Insert(testCtx(t), org.Client(), slices.Values(recs), fast, bulk.WithMaxJobBytes(200)))
 	if len(res.Jobs) < 4 {
 		t.Fatalf("%d jobs", len(res.Jobs))
 	}
@@ -267,11 +225,7 @@ func TestExpiryDuringUpload(t *testing.T) {
 	warm(t, c)
 	org.ResetStats()
 	org.FailNext(1, sftest.Fault{StatusCode: 401, Code: sobjects.ErrInvalidSession, Endpoint: sftest.EndpointBulkIngestUpload})
-	res, err := bulk.Insert(testCtx(t), c, slices.Values(accounts(30)), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+	res := ingested(t)(bulk.Insert(testCtx(t), c, slices.Values(accounts(30)), fast))
 	st := org.Stats()
 	if st.TokenRequests != 1 || st.Requests[sftest.EndpointBulkIngestUpload] != 2 || org.Count("Account") != 30 || res.Processed() != 30 {
 		t.Fatalf("token requests %d, uploads %d, accounts %d", st.TokenRequests, st.Requests[sftest.EndpointBulkIngestUpload], org.Count("Account"))
@@ -285,16 +239,12 @@ func TestExpiryDuringPollAndResults(t *testing.T) {
 	c := org.Client()
 	warm(t, c)
 	org.ResetStats()
-	res, err := bulk.Insert(testCtx(t), c, slices.Values(accounts(10)), fast,
+	res := ingested(t)(bulk.Insert(testCtx(t), c, slices.Values(accounts(10)), fast,
 		bulk.WithProgress(func(p bulk.Progress) {
 			if p.Uploaded == 10 && p.Processed == 0 {
 				org.ExpireSession() // before the first poll
 			}
-		}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+		})))
 	if st := org.Stats(); st.TokenRequests != 1 || st.Rejected != 1 || st.Requests[sftest.EndpointBulkIngestJob] != 2 {
 		t.Fatalf("poll: %d token requests, %d rejected, %d polls", st.TokenRequests, st.Rejected, st.Requests[sftest.EndpointBulkIngestJob])
 	}
@@ -380,11 +330,7 @@ func TestAPILimitExhausted(t *testing.T) {
 // sends is a typed error, not a silent zero.
 func TestMalformedIngestResults(t *testing.T) {
 	org := newOrg(t)
-	res, err := bulk.Insert(testCtx(t), org.Client(), slices.Values(accounts(2)), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+	res := ingested(t)(bulk.Insert(testCtx(t), org.Client(), slices.Values(accounts(2)), fast))
 	for _, body := range []string{"<html>maintenance</html>\n", "\"sf__Id\",\"sf__Created\",Name\n\"001,true\n"} {
 		org.FailNext(1, sftest.Fault{Body: body, Endpoint: sftest.EndpointBulkIngestResults})
 		var got error
@@ -405,12 +351,8 @@ func TestDelimiterAndLineEnding(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			org := newOrg(t)
 			recs := []sampleorg.AccountCreate{{Name: "a;b|c^d`e\tf, \"g\"\nh"}, {Name: " padded "}}
-			res, err := bulk.Insert(testCtx(t), org.Client(), slices.Values(recs), fast,
-				bulk.WithColumnDelimiter(d), bulk.WithLineEnding(bulk.CRLF))
-			if err != nil {
-				t.Fatal(err)
-			}
-			closeResult(t, res)
+			res := ingested(t)(bulk.Insert(testCtx(t), org.Client(), slices.Values(recs), fast,
+				bulk.WithColumnDelimiter(d), bulk.WithLineEnding(bulk.CRLF)))
 			for r := range res.Successes(testCtx(t)) {
 				got, _ := sftest.Read[sampleorg.Account](org, r.ID)
 				if *got.Name != recs[r.Index].Name {
@@ -471,7 +413,7 @@ func TestInvalidInput(t *testing.T) {
 	_, checks["bad id"] = bulk.Delete[sampleorg.Account](ctx, c, slices.Values([]string{"../x"}), fast)
 	_, checks["bad field"] = bulk.Upsert(ctx, c, "a,b", slices.Values(accounts(1)), fast)
 	_, checks["bad delimiter"] = bulk.Insert(ctx, c, slices.Values(accounts(1)), bulk.WithColumnDelimiter("x"))
-	_, checks["NaN"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{PriceC: new(nanf())}}), fast)
+	_, checks["NaN"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{PriceC: new(math.NaN())}}), fast)
 	_, checks["no field"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{}}), fast)
 	_, checks["semicolon"] = bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{{ColorsC: &sftype.MultiPicklist{"a;b"}}}), fast)
 	for name, err := range checks {
@@ -483,8 +425,6 @@ func TestInvalidInput(t *testing.T) {
 		t.Errorf("%d jobs created", n)
 	}
 }
-
-func nanf() float64 { var z float64; return z / z }
 
 // TestEmptyInputAndUploadFailure: no records make no job; a failed upload
 // aborts its job, which was never closed, and sends the data once.

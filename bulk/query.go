@@ -50,6 +50,10 @@ func queryJob[T any](ctx context.Context, c *sobjects.Client, op, soql string, o
 		if err == nil && c == nil {
 			err = fmt.Errorf("%w: bulk: nil client", sobjects.ErrInvalidArgument)
 		}
+		t := reflect.TypeFor[T]()
+		if err == nil && t.Kind() != reflect.Struct {
+			err = fmt.Errorf("%w: bulk: %s is not a struct", sobjects.ErrInvalidArgument, t)
+		}
 		if err != nil {
 			yield(zero, err)
 			return
@@ -57,11 +61,6 @@ func queryJob[T any](ctx context.Context, c *sobjects.Client, op, soql string, o
 		q := &queryRun{ctx: ctx, c: c, cfg: cfg, op: op}
 		if err := q.run(soql); err != nil {
 			yield(zero, err)
-			return
-		}
-		t := reflect.TypeFor[T]()
-		if t.Kind() != reflect.Struct {
-			yield(zero, fmt.Errorf("%w: bulk: %s is not a struct", sobjects.ErrInvalidArgument, t))
 			return
 		}
 		var plan *readPlan
@@ -189,13 +188,9 @@ func (q *queryRun) page(locator string) (io.ReadCloser, string, error) {
 	if len(v) > 0 {
 		path += "?" + v.Encode()
 	}
-	resp, err := q.c.Raw(q.ctx, "GET", path, nil, sobjects.Header("Accept-Encoding", "gzip"), sobjects.Header("Accept", "text/csv"))
+	body, h, err := getCSV(q.ctx, q.c, path)
 	if err != nil {
 		return nil, "", q.fail(err)
 	}
-	body, err := csvBody(resp)
-	if err != nil {
-		return nil, "", q.fail(err)
-	}
-	return body, strings.TrimSpace(resp.Header.Get("Sforce-Locator")), nil
+	return body, strings.TrimSpace(h.Get("Sforce-Locator")), nil
 }

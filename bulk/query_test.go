@@ -46,11 +46,7 @@ func TestQueryEveryFieldType(t *testing.T) {
 		NotesC:           new("  spaced  "),
 		ExternalIdC:      new("E-1"),
 	}
-	res, err := bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{in}), fast)
-	if err != nil {
-		t.Fatal(err)
-	}
-	closeResult(t, res)
+	ingested(t)(bulk.Insert(ctx, c, slices.Values([]sampleorg.WidgetCCreate{in}), fast))
 	ws := collect(t, bulk.Query[sampleorg.WidgetC](ctx, c, `SELECT Id, Name, Account__c, Account__r.Name, Big_Count__c,
 		Category__c, Colors__c, Discount__c, Due_Date__c, IsActive__c, Is_Active__c, Last_Inspected_At__c,
 		Opening_Time__c, Price__c, Quantity__c, Weight__c, Notes__c, External_Id__c, Owner.Name, Specification__c,
@@ -218,5 +214,21 @@ func TestQueryErrors(t *testing.T) {
 	}
 	if st, _ := org.BulkJobState(je.JobID); st != "Aborted" {
 		t.Errorf("job %s is %s", je.JobID, st)
+	}
+}
+
+// TestQueryNotStruct: a T that is not a struct is refused before a job
+// is created.
+func TestQueryNotStruct(t *testing.T) {
+	org := newOrg(t)
+	var got error
+	for _, err := range bulk.Query[string](testCtx(t), org.Client(), "SELECT Id FROM Account", fast) {
+		got = err
+	}
+	if !errors.Is(got, sobjects.ErrInvalidArgument) {
+		t.Errorf("err = %v", got)
+	}
+	if n := org.Stats().Requests[sftest.EndpointBulkQueryCreate]; n != 0 {
+		t.Errorf("%d query jobs created", n)
 	}
 }

@@ -165,7 +165,7 @@ func (r *Result) jobResults(ctx context.Context, jb *Job, kind string, yield fun
 	if err != nil {
 		return fail(err)
 	}
-	body, err := getCSV(ctx, r.c, "jobs/ingest/"+jb.ID+"/"+kind+"/")
+	body, _, err := getCSV(ctx, r.c, "jobs/ingest/"+jb.ID+"/"+kind+"/")
 	if err != nil {
 		return fail(err)
 	}
@@ -343,35 +343,29 @@ func (ix *hashIndex) take(h uint64, first int) int {
 }
 
 // getCSV GETs a CSV resource, compressed with gzip on the wire, and
-// returns its body.
-func getCSV(ctx context.Context, c *sobjects.Client, path string) (io.ReadCloser, error) {
+// returns its body, decompressed, and the response's header.
+func getCSV(ctx context.Context, c *sobjects.Client, path string) (io.ReadCloser, http.Header, error) {
 	resp, err := c.Raw(ctx, "GET", path, nil, sobjects.Header("Accept-Encoding", "gzip"), sobjects.Header("Accept", "text/csv"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return csvBody(resp)
-}
-
-// csvBody returns the body of resp, decompressed when it is gzip.
-func csvBody(resp *http.Response) (io.ReadCloser, error) {
 	if !strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
-		return resp.Body, nil
+		return resp.Body, resp.Header, nil
 	}
 	zr, err := gzip.NewReader(resp.Body)
 	if err != nil {
 		drain(resp.Body)
-		return nil, malformedf("gzip", resp.StatusCode, "%v", err)
+		return nil, nil, malformedf("gzip", resp.StatusCode, "%v", err)
 	}
 	return struct {
 		io.Reader
 		io.Closer
-	}{zr, resp.Body}, nil
+	}{zr, resp.Body}, resp.Header, nil
 }
 
 func newCSVReader(r io.Reader, d Delimiter) *csv.Reader {
 	cr := csv.NewReader(r)
 	cr.Comma = rune(delimiterBytes[d])
-	cr.FieldsPerRecord = 0
 	cr.ReuseRecord = true
 	return cr
 }

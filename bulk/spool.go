@@ -211,6 +211,7 @@ func (s *spool) finish() (*spooled, error) {
 	}
 	line = append(line, s.eol...)
 	_, _ = w.Write(line)
+	out.size = int64(len(line))
 	slot := make([]int, len(s.names)) // column -> position in the header
 	for i, col := range out.cols {
 		slot[col] = i
@@ -251,6 +252,7 @@ func (s *spool) finish() (*spooled, error) {
 			_ = f.Close()
 			return nil, err
 		}
+		out.size += int64(len(line))
 	}
 	err = w.Flush()
 	if cerr := f.Close(); err == nil {
@@ -258,9 +260,6 @@ func (s *spool) finish() (*spooled, error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	if fi, err := os.Stat(path); err == nil {
-		out.size = fi.Size()
 	}
 	out.hashes = filepath.Join(s.dir, "job-"+strconv.Itoa(s.seq)+".hash")
 	hf, err := os.Create(out.hashes)
