@@ -12,8 +12,8 @@
 // generate reads a folder of sObject describe JSON (one file per object, as
 // GET /services/data/vXX.X/sobjects/{Name}/describe returns it) and writes
 // an OpenAPI 3.0 document and the Go package oapi-codegen produces from it,
-// with its subpackages picklists, fields and internal/picklisttypes. In a
-// module of your own, install it with
+// with its subpackages picklists and fields. In a module of your own,
+// install it with
 //
 //	go get -tool github.com/typedforce/typedforce/cmd/typedforce
 //

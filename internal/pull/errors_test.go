@@ -2,30 +2,25 @@ package pull
 
 import (
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 )
 
-func TestSuggest(t *testing.T) {
+// TestUnknownObject: the hint names the org's closest objects (the
+// matching itself is naming.Closest's, tested there), or says how to list
+// them.
+func TestUnknownObject(t *testing.T) {
 	objs := []Object{{Name: "Account"}, {Name: "AccountContactRole"}, {Name: "Contact"}, {Name: "Contract"},
 		{Name: "Widget__c"}, {Name: "Case"}, {Name: "Lead"}}
-	tests := []struct {
-		name string
-		want []string
-	}{
-		{"Acount", []string{"Account"}},
-		{"ACCOUNTS", []string{"Account"}},
-		{"Contct", []string{"Contact", "Contract"}},
-		{"widget", []string{"Widget__c"}},
-		{"Widget_c", []string{"Widget__c"}},
-		{"Cas", []string{"Case"}},
-		{"Xyzzy", nil},
-		{"", nil},
+	tests := []struct{ name, hint string }{
+		{"Contct", "did you mean Contact, Contract?"},
+		{"widget", "did you mean Widget__c?"},
+		{"Xyzzy", "run typedforce objects to list the org's objects"},
 	}
 	for _, tt := range tests {
-		if got := suggest(tt.name, objs); !slices.Equal(got, tt.want) {
-			t.Errorf("suggest(%q) = %v, want %v", tt.name, got, tt.want)
+		e := unknownObject(tt.name, objs)
+		if !errors.Is(e, ErrUnknownObject) || e.Object != tt.name || e.Hint != tt.hint {
+			t.Errorf("unknownObject(%q) = %+v, want hint %q", tt.name, e, tt.hint)
 		}
 	}
 }

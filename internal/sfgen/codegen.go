@@ -66,7 +66,7 @@ func codegenOptions(cfg *Config) (codegen.Configuration, error) {
 }
 
 // GoFiles runs oapi-codegen and returns the package's files, formatted:
-// one file per object and package (see PicklistsPackage), the field names
+// one file per object, the picklists (see PicklistsCode), the field names
 // and the package documentation.
 //
 // oapi-codegen parses its templates on every run (12 ms) and compares every

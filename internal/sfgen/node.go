@@ -31,49 +31,6 @@ func obj(kv ...any) *omap {
 	return m
 }
 
-// writeJSON appends the compact JSON form of v to b.
-func writeJSON(b *bytes.Buffer, v any) {
-	switch v := v.(type) {
-	case *omap:
-		b.WriteByte('{')
-		for i, k := range v.keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONString(b, k)
-			b.WriteByte(':')
-			writeJSON(b, v.vals[i])
-		}
-		b.WriteByte('}')
-	case []any:
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSON(b, e)
-		}
-		b.WriteByte(']')
-	case []string:
-		b.WriteByte('[')
-		for i, e := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeJSONString(b, e)
-		}
-		b.WriteByte(']')
-	case string:
-		writeJSONString(b, v)
-	case bool:
-		b.WriteString(strconv.FormatBool(v))
-	case int:
-		b.WriteString(strconv.Itoa(v))
-	default:
-		panic("sfgen: unsupported node type")
-	}
-}
-
 // writeJSONString writes s as a double-quoted string that is valid both in
 // JSON and in YAML: quotes, backslashes and control characters escaped,
 // everything else (including non-ASCII) kept; invalid UTF-8 becomes U+FFFD.

@@ -12,10 +12,7 @@ const sftypeImport = "github.com/typedforce/typedforce/sobjects/sftype"
 
 // Spec writes the OpenAPI document of m as YAML.
 func Spec(m *Model, cfg *Config) []byte {
-	version := cfg.APIVersion
-	if version == "" {
-		version = DefaultAPIVersion
-	}
+	version := apiVersion(cfg)
 	schemas := newMap()
 	for _, o := range m.Objects {
 		os := o.schemas()

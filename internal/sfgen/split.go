@@ -13,8 +13,7 @@ import (
 	"strings"
 )
 
-// objectCode collects one object's declarations, formatted, by the package
-// they go to.
+// objectCode collects one object's declarations, formatted.
 type objectCode struct {
 	models bytes.Buffer    // the shapes
 	uses   map[string]bool // package names the code refers to
@@ -45,8 +44,8 @@ func (cc *chunkCode) of(o *Object) *objectCode {
 }
 
 // splitChunk cuts oapi-codegen's output for a chunk of objects into files,
-// one per object and package (see PicklistsPackage for where picklists
-// go), formatted as gofmt formats them.
+// one per object, formatted as gofmt formats them (picklists are not in
+// it: see PicklistsCode).
 //
 // Parsing and printing the output with go/parser and go/printer was a
 // third of the CPU of a 1,000-object run, so the declarations of the few
