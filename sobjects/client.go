@@ -289,6 +289,13 @@ func (cfg *callConfig) editors() []gen.RequestEditorFn {
 // body the caller must close; any other status becomes the error its body
 // describes.
 func (c *Client) send(op string, cfg *callConfig, do func([]gen.RequestEditorFn) (*http.Response, error)) (*http.Response, error) {
+	return c.sendAccepting(op, cfg, do, 0)
+}
+
+// sendAccepting is send for a call whose answer of status accept (0 for
+// none) carries a result to read rather than an error, such as a failed
+// sObject Tree (400 with each record's errors).
+func (c *Client) sendAccepting(op string, cfg *callConfig, do func([]gen.RequestEditorFn) (*http.Response, error), accept int) (*http.Response, error) {
 	resp, err := do(cfg.editors())
 	if err != nil {
 		return nil, transportError(op, err)
@@ -298,7 +305,7 @@ func (c *Client) send(op string, cfg *callConfig, do func([]gen.RequestEditorFn)
 			cfg.onLimits(l)
 		}
 	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 || resp.StatusCode == accept {
 		return resp, nil
 	}
 	defer closeBody(resp.Body)

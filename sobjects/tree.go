@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -106,33 +105,22 @@ func CreateTree(ctx context.Context, c *Client, roots []*TreeNode, opts ...CallO
 		} `json:"results"`
 	}
 	// A tree with a failed record is answered 400 with the results, not
-	// with an error array: keep that body to read it.
-	var failedBody []byte
-	resp, err := c.send(op, cfg, func(eds []gen.RequestEditorFn) (*http.Response, error) {
-		r, err := c.gen.CreateTreeWithBody(ctx, obj, jsonType, bytes.NewReader(b), eds...)
-		if err == nil && r.StatusCode == http.StatusBadRequest {
-			body, _, _ := readBounded(r.Body, maxErrorBody)
-			closeBody(r.Body)
-			if bytes.Contains(body, []byte(`"hasErrors"`)) {
-				failedBody = body
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-		}
-		return r, err
-	})
-	status := http.StatusBadRequest
-	switch {
-	case err != nil && failedBody != nil:
-		if json.Unmarshal(failedBody, &out) != nil || !out.HasErrors {
-			return err
-		}
-	case err != nil:
+	// with an error array.
+	resp, err := c.sendAccepting(op, cfg, func(eds []gen.RequestEditorFn) (*http.Response, error) {
+		return c.gen.CreateTreeWithBody(ctx, obj, jsonType, bytes.NewReader(b), eds...)
+	}, http.StatusBadRequest)
+	if err != nil {
 		return err
-	default:
-		status = resp.StatusCode
-		if err := decodeJSON(ctx, op, resp, &out); err != nil {
-			return err
+	}
+	status := resp.StatusCode
+	if status == http.StatusBadRequest {
+		body, truncated, rerr := readBounded(resp.Body, maxErrorBody)
+		closeBody(resp.Body)
+		if truncated || rerr != nil || json.Unmarshal(body, &out) != nil || !out.HasErrors {
+			return parseErrorBody(op, status, body, truncated || rerr != nil)
 		}
+	} else if err := decodeJSON(ctx, op, resp, &out); err != nil {
+		return err
 	}
 	if out.HasErrors {
 		ce := &CompositeError{}
