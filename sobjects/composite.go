@@ -230,10 +230,7 @@ func AddUpsert[T any](b Batch, field, value string, rec T) *Subrequest[UpsertRes
 			if err := json.Unmarshal(body, &res); err != nil {
 				return err
 			}
-			r.ID, r.Created = res.ID, status == http.StatusCreated
-			if res.Created != nil {
-				r.Created = *res.Created
-			}
+			*r = res.upserted(status)
 			return nil
 		})
 }

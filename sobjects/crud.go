@@ -173,11 +173,17 @@ func Upsert[T any](ctx context.Context, c *Client, field, value string, rec T, o
 	if res.ID == "" || len(res.Errors) > 0 {
 		return UpsertResult{}, saveError(op, resp.StatusCode, res.Errors)
 	}
-	created := resp.StatusCode == http.StatusCreated
-	if res.Created != nil {
-		created = *res.Created
+	return res.upserted(resp.StatusCode), nil
+}
+
+// upserted is the result of an upsert answered with status: created by
+// the body's "created" (API 46.0 and later), else by 201.
+func (r saveResponse) upserted(status int) UpsertResult {
+	created := status == http.StatusCreated
+	if r.Created != nil {
+		created = *r.Created
 	}
-	return UpsertResult{ID: res.ID, Created: created}, nil
+	return UpsertResult{ID: r.ID, Created: created}
 }
 
 // Delete deletes the record of type T with the given id: DELETE
