@@ -170,10 +170,11 @@ func TestCompositeLimits(t *testing.T) {
 				sobjects.AddCall[[]sobjects.SaveResult](b, "POST", "composite/sobjects", map[string]any{"records": []any{}})
 			}
 		},
-		"empty":         func(b *sobjects.Composite) {},
-		"bad id":        func(b *sobjects.Composite) { sobjects.AddDelete[sampleorg.Account](b, "../../limits") },
-		"no sObject":    func(b *sobjects.Composite) { sobjects.AddCreate(b, struct{ Name string }{"x"}) },
-		"absolute path": func(b *sobjects.Composite) { sobjects.AddCall[any](b, "GET", "https://evil.example/x", nil) },
+		"empty":           func(b *sobjects.Composite) {},
+		"bad id":          func(b *sobjects.Composite) { sobjects.AddDelete[sampleorg.Account](b, "../../limits") },
+		"no sObject":      func(b *sobjects.Composite) { sobjects.AddCreate(b, struct{ Name string }{"x"}) },
+		"absolute path":   func(b *sobjects.Composite) { sobjects.AddCall[any](b, "GET", "https://evil.example/x", nil) },
+		"escaped dot-dot": func(b *sobjects.Composite) { sobjects.AddCall[any](b, "GET", "sobjects/%2e%2e/%2e%2e/x", nil) },
 		"unknown reference": func(b *sobjects.Composite) {
 			sobjects.AddCreate(b, sampleorg.ContactCreate{LastName: "Doe", AccountId: new("@{nope.id}")})
 		},

@@ -346,16 +346,11 @@ func checkIDOrRef(id string) error {
 
 // checkCallPath checks a path of AddCall: relative, under the REST root.
 func checkCallPath(path string) error {
-	p, _, _ := strings.Cut(path, "?")
-	if p == "" || strings.HasPrefix(p, "/") || strings.Contains(p, "://") || strings.ContainsAny(p, "\\\x00\r\n\t ") {
+	if strings.HasPrefix(path, "/") {
 		return fmt.Errorf("path %q: want a path relative to the versioned REST root, such as sobjects/Account/describe", truncate(path, 80))
 	}
-	for seg := range strings.SplitSeq(p, "/") {
-		if seg == "." || seg == ".." {
-			return fmt.Errorf("path %q has a %q segment", truncate(p, 80), seg)
-		}
-	}
-	return nil
+	_, err := parsePath(path)
+	return err
 }
 
 // check validates the batch before it is sent: the errors of its Add

@@ -118,6 +118,25 @@ func setSectionBody(req *http.Request, sr *io.SectionReader) {
 // rawURL resolves a path of [Client.Raw] on the placeholder host that the
 // session replaces with the instance.
 func (c *Client) rawURL(path string) (*url.URL, error) {
+	u, err := parsePath(path)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/services/data/v" + c.version + "/" + u.Path
+		u.RawPath = ""
+	}
+	if !strings.HasPrefix(u.Path, "/services/") {
+		return nil, fmt.Errorf("path %q is not under /services/", truncate(u.Path, 80))
+	}
+	u.Scheme, u.Host, u.Fragment = "https", placeholderHost, ""
+	return u, nil
+}
+
+// parsePath checks a path of [Client.Raw] or [AddCall] and parses it: no
+// absolute URL, no character that does not belong in a URL path, no "." or
+// ".." segment once unescaped.
+func parsePath(path string) (*url.URL, error) {
 	if path == "" {
 		return nil, fmt.Errorf("empty path")
 	}
@@ -131,19 +150,11 @@ func (c *Client) rawURL(path string) (*url.URL, error) {
 	if u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || strings.HasPrefix(path, "//") {
 		return nil, fmt.Errorf("%q is not a path on the instance; absolute URLs are refused", truncate(path, 80))
 	}
-	if !strings.HasPrefix(u.Path, "/") {
-		u.Path = "/services/data/v" + c.version + "/" + u.Path
-		u.RawPath = ""
-	}
-	if !strings.HasPrefix(u.Path, "/services/") {
-		return nil, fmt.Errorf("path %q is not under /services/", truncate(u.Path, 80))
-	}
 	for seg := range strings.SplitSeq(u.Path, "/") {
 		if seg == "." || seg == ".." {
 			return nil, fmt.Errorf("path %q has a %q segment", truncate(u.Path, 80), seg)
 		}
 	}
-	u.Scheme, u.Host, u.Fragment = "https", placeholderHost, ""
 	return u, nil
 }
 
