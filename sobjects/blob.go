@@ -83,9 +83,10 @@ func UploadBlob[T any](ctx context.Context, c *Client, rec T, field string, cont
 	if obj == "ContentVersion" {
 		limit = MaxContentVersionBlob
 	}
+	if err := checkFieldName(op, "field", field); err != nil {
+		return "", err
+	}
 	switch {
-	case !validIdent(field) || strings.Contains(field, "."):
-		return "", fmt.Errorf("%w: %s: field %q", ErrInvalidArgument, op, truncate(field, 40))
 	case content.Open == nil:
 		return "", fmt.Errorf("%w: %s: BlobContent has no Open", ErrInvalidArgument, op)
 	case content.Size < 0:
@@ -126,7 +127,7 @@ func UploadBlob[T any](ctx context.Context, c *Client, rec T, field string, cont
 			c:      rc,
 		}, nil
 	}
-	target := "https://" + placeholderHost + "/services/data/v" + c.version + "/sobjects/" + obj
+	target := c.dataURL("sobjects/" + obj)
 	resp, err := c.send(op, cfg, func(eds []gen.RequestEditorFn) (*http.Response, error) {
 		body, err := open()
 		if err != nil {
@@ -208,14 +209,14 @@ func DownloadBlob[T any](ctx context.Context, c *Client, id, field string, w io.
 	if err == nil {
 		err = checkID(op, id)
 	}
-	if err == nil && (!validIdent(field) || strings.Contains(field, ".")) {
-		err = fmt.Errorf("%w: %s: field %q", ErrInvalidArgument, op, truncate(field, 40))
+	if err == nil {
+		err = checkFieldName(op, "field", field)
 	}
 	if err != nil {
 		return 0, err
 	}
 	op += "." + field
-	target := "https://" + placeholderHost + "/services/data/v" + c.version + "/sobjects/" + obj + "/" + id + "/" + field
+	target := c.dataURL("sobjects/" + obj + "/" + id + "/" + field)
 	resp, err := c.send(op, cfg, func(eds []gen.RequestEditorFn) (*http.Response, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {

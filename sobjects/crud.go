@@ -290,9 +290,13 @@ func checkExternalID(op, field, value string) error {
 }
 
 // checkField checks the name of an external id field.
-func checkField(op, field string) error {
+func checkField(op, field string) error { return checkFieldName(op, "external id field", field) }
+
+// checkFieldName checks the API name of a field of the record itself (no
+// relationship path); what names it in the error.
+func checkFieldName(op, what, field string) error {
 	if !validIdent(field) || strings.Contains(field, ".") {
-		return fmt.Errorf("%w: %s: external id field %q", ErrInvalidArgument, op, truncate(field, 40))
+		return fmt.Errorf("%w: %s: %s %q", ErrInvalidArgument, op, what, truncate(field, 40))
 	}
 	return nil
 }

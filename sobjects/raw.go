@@ -133,6 +133,12 @@ func (c *Client) rawURL(path string) (*url.URL, error) {
 	return u, nil
 }
 
+// dataURL is the URL of rel, a checked path under the versioned REST root,
+// on the placeholder host that the session replaces with the instance.
+func (c *Client) dataURL(rel string) string {
+	return "https://" + placeholderHost + "/services/data/v" + c.version + "/" + rel
+}
+
 // parsePath checks a path of [Client.Raw] or [AddCall] and parses it: no
 // absolute URL, no character that does not belong in a URL path, no "." or
 // ".." segment once unescaped.
