@@ -347,10 +347,10 @@ type AccountUpdate struct {
 	AccountNumber nullable.Nullable[string] `json:"AccountNumber,omitempty"`
 
 	// AccountSource Account Source; null clears it.
-	AccountSource nullable.Nullable[string] `json:"AccountSource,omitempty"`
+	AccountSource nullable.Nullable[picklists.AccountAccountSourceValue] `json:"AccountSource,omitempty"`
 
 	// ActiveC Active; null clears it.
-	ActiveC nullable.Nullable[string] `json:"Active__c,omitempty"`
+	ActiveC nullable.Nullable[picklists.AccountActiveCValue] `json:"Active__c,omitempty"`
 
 	// AnnualRevenue Annual Revenue; null clears it.
 	AnnualRevenue nullable.Nullable[float64] `json:"AnnualRevenue,omitempty"`
@@ -362,7 +362,7 @@ type AccountUpdate struct {
 	BillingCountry nullable.Nullable[string] `json:"BillingCountry,omitempty"`
 
 	// BillingGeocodeAccuracy Billing Geocode Accuracy; null clears it.
-	BillingGeocodeAccuracy nullable.Nullable[string] `json:"BillingGeocodeAccuracy,omitempty"`
+	BillingGeocodeAccuracy nullable.Nullable[picklists.AccountBillingGeocodeAccuracyValue] `json:"BillingGeocodeAccuracy,omitempty"`
 
 	// BillingLatitude Billing Latitude; null clears it.
 	BillingLatitude nullable.Nullable[float64] `json:"BillingLatitude,omitempty"`
@@ -380,7 +380,7 @@ type AccountUpdate struct {
 	BillingStreet nullable.Nullable[string] `json:"BillingStreet,omitempty"`
 
 	// CustomerPriorityC Customer Priority; null clears it.
-	CustomerPriorityC nullable.Nullable[string] `json:"CustomerPriority__c,omitempty"`
+	CustomerPriorityC nullable.Nullable[picklists.AccountCustomerPriorityCValue] `json:"CustomerPriority__c,omitempty"`
 
 	// Description Account Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
@@ -389,7 +389,7 @@ type AccountUpdate struct {
 	Fax nullable.Nullable[string] `json:"Fax,omitempty"`
 
 	// Industry Industry; null clears it.
-	Industry nullable.Nullable[string] `json:"Industry,omitempty"`
+	Industry nullable.Nullable[picklists.AccountIndustryValue] `json:"Industry,omitempty"`
 
 	// Name Account Name.
 	Name *string `json:"Name,omitempty"`
@@ -404,7 +404,7 @@ type AccountUpdate struct {
 	OwnerId *string `json:"OwnerId,omitempty"`
 
 	// Ownership Ownership; null clears it.
-	Ownership nullable.Nullable[string] `json:"Ownership,omitempty"`
+	Ownership nullable.Nullable[picklists.AccountOwnershipValue] `json:"Ownership,omitempty"`
 
 	// ParentId Parent Account ID; null clears it.
 	ParentId nullable.Nullable[string] `json:"ParentId,omitempty"`
@@ -413,7 +413,7 @@ type AccountUpdate struct {
 	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
 	// Rating Account Rating; null clears it.
-	Rating nullable.Nullable[string] `json:"Rating,omitempty"`
+	Rating nullable.Nullable[picklists.AccountRatingValue] `json:"Rating,omitempty"`
 
 	// RecordTypeId Record Type ID; null clears it.
 	RecordTypeId nullable.Nullable[string] `json:"RecordTypeId,omitempty"`
@@ -422,7 +422,7 @@ type AccountUpdate struct {
 	SLAExpirationDateC nullable.Nullable[sftype.Date] `json:"SLAExpirationDate__c,omitempty"`
 
 	// SLAC SLA; null clears it.
-	SLAC nullable.Nullable[string] `json:"SLA__c,omitempty"`
+	SLAC nullable.Nullable[picklists.AccountSLACValue] `json:"SLA__c,omitempty"`
 
 	// ShippingCity Shipping City; null clears it.
 	ShippingCity nullable.Nullable[string] `json:"ShippingCity,omitempty"`
@@ -431,7 +431,7 @@ type AccountUpdate struct {
 	ShippingCountry nullable.Nullable[string] `json:"ShippingCountry,omitempty"`
 
 	// ShippingGeocodeAccuracy Shipping Geocode Accuracy; null clears it.
-	ShippingGeocodeAccuracy nullable.Nullable[string] `json:"ShippingGeocodeAccuracy,omitempty"`
+	ShippingGeocodeAccuracy nullable.Nullable[picklists.AccountShippingGeocodeAccuracyValue] `json:"ShippingGeocodeAccuracy,omitempty"`
 
 	// ShippingLatitude Shipping Latitude; null clears it.
 	ShippingLatitude nullable.Nullable[float64] `json:"ShippingLatitude,omitempty"`
@@ -458,7 +458,7 @@ type AccountUpdate struct {
 	TickerSymbol nullable.Nullable[string] `json:"TickerSymbol,omitempty"`
 
 	// Type Account Type; null clears it.
-	Type nullable.Nullable[string] `json:"Type,omitempty"`
+	Type nullable.Nullable[picklists.AccountTypeValue] `json:"Type,omitempty"`
 
 	// Website Website; null clears it.
 	Website nullable.Nullable[string] `json:"Website,omitempty"`

@@ -248,7 +248,7 @@ type CaseUpdate struct {
 	IsEscalated *bool `json:"IsEscalated,omitempty"`
 
 	// Origin Case Origin; null clears it.
-	Origin nullable.Nullable[string] `json:"Origin,omitempty"`
+	Origin nullable.Nullable[picklists.CaseOriginValue] `json:"Origin,omitempty"`
 
 	// OwnerId Owner ID.
 	OwnerId *string `json:"OwnerId,omitempty"`
@@ -257,19 +257,19 @@ type CaseUpdate struct {
 	ParentId nullable.Nullable[string] `json:"ParentId,omitempty"`
 
 	// Priority Priority; null clears it.
-	Priority nullable.Nullable[string] `json:"Priority,omitempty"`
+	Priority nullable.Nullable[picklists.CasePriorityValue] `json:"Priority,omitempty"`
 
 	// ProductC Product; null clears it.
-	ProductC nullable.Nullable[string] `json:"Product__c,omitempty"`
+	ProductC nullable.Nullable[picklists.CaseProductCValue] `json:"Product__c,omitempty"`
 
 	// Reason Case Reason; null clears it.
-	Reason nullable.Nullable[string] `json:"Reason,omitempty"`
+	Reason nullable.Nullable[picklists.CaseReasonValue] `json:"Reason,omitempty"`
 
 	// SLAViolationC SLA Violation; null clears it.
-	SLAViolationC nullable.Nullable[string] `json:"SLAViolation__c,omitempty"`
+	SLAViolationC nullable.Nullable[picklists.CaseSLAViolationCValue] `json:"SLAViolation__c,omitempty"`
 
 	// Status Status; null clears it.
-	Status nullable.Nullable[string] `json:"Status,omitempty"`
+	Status nullable.Nullable[picklists.CaseStatusValue] `json:"Status,omitempty"`
 
 	// Subject Subject; null clears it.
 	Subject nullable.Nullable[string] `json:"Subject,omitempty"`
@@ -287,7 +287,7 @@ type CaseUpdate struct {
 	SuppliedPhone nullable.Nullable[string] `json:"SuppliedPhone,omitempty"`
 
 	// Type Case Type; null clears it.
-	Type nullable.Nullable[string] `json:"Type,omitempty"`
+	Type nullable.Nullable[picklists.CaseTypeValue] `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Case"`

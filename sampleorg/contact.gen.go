@@ -332,10 +332,10 @@ type ContactUpdate struct {
 	LastName *string `json:"LastName,omitempty"`
 
 	// LeadSource Lead Source; null clears it.
-	LeadSource nullable.Nullable[string] `json:"LeadSource,omitempty"`
+	LeadSource nullable.Nullable[picklists.ContactLeadSourceValue] `json:"LeadSource,omitempty"`
 
 	// LevelC Level; null clears it.
-	LevelC nullable.Nullable[string] `json:"Level__c,omitempty"`
+	LevelC nullable.Nullable[picklists.ContactLevelCValue] `json:"Level__c,omitempty"`
 
 	// MailingCity Mailing City; null clears it.
 	MailingCity nullable.Nullable[string] `json:"MailingCity,omitempty"`
@@ -344,7 +344,7 @@ type ContactUpdate struct {
 	MailingCountry nullable.Nullable[string] `json:"MailingCountry,omitempty"`
 
 	// MailingGeocodeAccuracy Mailing Geocode Accuracy; null clears it.
-	MailingGeocodeAccuracy nullable.Nullable[string] `json:"MailingGeocodeAccuracy,omitempty"`
+	MailingGeocodeAccuracy nullable.Nullable[picklists.ContactMailingGeocodeAccuracyValue] `json:"MailingGeocodeAccuracy,omitempty"`
 
 	// MailingLatitude Mailing Latitude; null clears it.
 	MailingLatitude nullable.Nullable[float64] `json:"MailingLatitude,omitempty"`
@@ -374,7 +374,7 @@ type ContactUpdate struct {
 	ReportsToId nullable.Nullable[string] `json:"ReportsToId,omitempty"`
 
 	// Salutation Salutation; null clears it.
-	Salutation nullable.Nullable[string] `json:"Salutation,omitempty"`
+	Salutation nullable.Nullable[picklists.ContactSalutationValue] `json:"Salutation,omitempty"`
 
 	// Title Title; null clears it.
 	Title nullable.Nullable[string] `json:"Title,omitempty"`

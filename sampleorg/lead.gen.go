@@ -332,7 +332,7 @@ type LeadUpdate struct {
 	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
 	// GeocodeAccuracy Geocode Accuracy; null clears it.
-	GeocodeAccuracy nullable.Nullable[string] `json:"GeocodeAccuracy,omitempty"`
+	GeocodeAccuracy nullable.Nullable[picklists.LeadGeocodeAccuracyValue] `json:"GeocodeAccuracy,omitempty"`
 
 	// HasOptedOutOfEmail Email Opt Out.
 	HasOptedOutOfEmail *bool `json:"HasOptedOutOfEmail,omitempty"`
@@ -341,7 +341,7 @@ type LeadUpdate struct {
 	IndividualId nullable.Nullable[string] `json:"IndividualId,omitempty"`
 
 	// Industry Industry; null clears it.
-	Industry nullable.Nullable[string] `json:"Industry,omitempty"`
+	Industry nullable.Nullable[picklists.LeadIndustryValue] `json:"Industry,omitempty"`
 
 	// IsUnreadByOwner Unread By Owner.
 	IsUnreadByOwner *bool `json:"IsUnreadByOwner,omitempty"`
@@ -353,7 +353,7 @@ type LeadUpdate struct {
 	Latitude nullable.Nullable[float64] `json:"Latitude,omitempty"`
 
 	// LeadSource Lead Source; null clears it.
-	LeadSource nullable.Nullable[string] `json:"LeadSource,omitempty"`
+	LeadSource nullable.Nullable[picklists.LeadLeadSourceValue] `json:"LeadSource,omitempty"`
 
 	// Longitude Longitude; null clears it.
 	Longitude nullable.Nullable[float64] `json:"Longitude,omitempty"`
@@ -377,13 +377,13 @@ type LeadUpdate struct {
 	PostalCode nullable.Nullable[string] `json:"PostalCode,omitempty"`
 
 	// ProductInterestC Product Interest; null clears it.
-	ProductInterestC nullable.Nullable[string] `json:"ProductInterest__c,omitempty"`
+	ProductInterestC nullable.Nullable[picklists.LeadProductInterestCValue] `json:"ProductInterest__c,omitempty"`
 
 	// Rating Rating; null clears it.
-	Rating nullable.Nullable[string] `json:"Rating,omitempty"`
+	Rating nullable.Nullable[picklists.LeadRatingValue] `json:"Rating,omitempty"`
 
 	// Salutation Salutation; null clears it.
-	Salutation nullable.Nullable[string] `json:"Salutation,omitempty"`
+	Salutation nullable.Nullable[picklists.LeadSalutationValue] `json:"Salutation,omitempty"`
 
 	// State State/Province; null clears it.
 	State nullable.Nullable[string] `json:"State,omitempty"`

@@ -236,19 +236,19 @@ type OpportunityUpdate struct {
 	CloseDate *sftype.Date `json:"CloseDate,omitempty"`
 
 	// DeliveryInstallationStatusC Delivery/Installation Status; null clears it.
-	DeliveryInstallationStatusC nullable.Nullable[string] `json:"DeliveryInstallationStatus__c,omitempty"`
+	DeliveryInstallationStatusC nullable.Nullable[picklists.OpportunityDeliveryInstallationStatusCValue] `json:"DeliveryInstallationStatus__c,omitempty"`
 
 	// Description Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
 
 	// ForecastCategoryName Forecast Category; null clears it.
-	ForecastCategoryName nullable.Nullable[string] `json:"ForecastCategoryName,omitempty"`
+	ForecastCategoryName nullable.Nullable[picklists.OpportunityForecastCategoryNameValue] `json:"ForecastCategoryName,omitempty"`
 
 	// IsPrivate Private.
 	IsPrivate *bool `json:"IsPrivate,omitempty"`
 
 	// LeadSource Lead Source; null clears it.
-	LeadSource nullable.Nullable[string] `json:"LeadSource,omitempty"`
+	LeadSource nullable.Nullable[picklists.OpportunityLeadSourceValue] `json:"LeadSource,omitempty"`
 
 	// Name Name.
 	Name *string `json:"Name,omitempty"`
@@ -278,7 +278,7 @@ type OpportunityUpdate struct {
 	TrackingNumberC nullable.Nullable[string] `json:"TrackingNumber__c,omitempty"`
 
 	// Type Opportunity Type; null clears it.
-	Type nullable.Nullable[string] `json:"Type,omitempty"`
+	Type nullable.Nullable[picklists.OpportunityTypeValue] `json:"Type,omitempty"`
 
 	// Attributes The record's type and URL.
 	Attributes *sftype.Attributes `json:"attributes,omitempty" sobject:"Opportunity"`

@@ -153,7 +153,7 @@ func TestUpdateShapeSendsOnlyWhatIsSet(t *testing.T) {
 		DueDateC:         nullable.NewNullableWithValue(sftype.Date{Year: 2025, Month: time.July, Day: 4}),
 		PriceC:           nullable.NewNullableWithValue(0.0), // a zero that must be sent
 		ColorsC:          nullable.NewNullNullable[sftype.MultiPicklist](),
-		StatusC:          nullable.NewNullableWithValue(string(picklists.WidgetCStatusCValueRetired)),
+		StatusC:          nullable.NewNullableWithValue(picklists.WidgetCStatusCValueRetired),
 		LastInspectedAtC: nullable.NewNullableWithValue(sftype.DateTimeOf(time.Date(2024, 5, 6, 7, 8, 9, 0, time.FixedZone("CEST", 2*3600)))),
 	}
 	out, err := json.Marshal(upd)
@@ -197,16 +197,15 @@ func TestCreateShapeHoldsOnlyCreateableFields(t *testing.T) {
 	}
 }
 
-// TestPicklistValues: an update shape takes picklist values three-state,
-// as strings (a typed Nullable per picklist costs the build, see
-// internal/sfgen's valueSchema).
+// TestPicklistValues: an update shape takes picklist values typed and
+// three-state.
 func TestPicklistValues(t *testing.T) {
 	for _, upd := range []struct {
 		shape sampleorg.AccountUpdate
 		json  string
 	}{
-		{sampleorg.AccountUpdate{Industry: nullable.NewNullableWithValue(string(picklists.AccountIndustryValueBanking))}, `{"Industry":"Banking"}`},
-		{sampleorg.AccountUpdate{Industry: nullable.NewNullNullable[string]()}, `{"Industry":null}`},
+		{sampleorg.AccountUpdate{Industry: nullable.NewNullableWithValue(picklists.AccountIndustryValueBanking)}, `{"Industry":"Banking"}`},
+		{sampleorg.AccountUpdate{Industry: nullable.NewNullNullable[picklists.AccountIndustryValue]()}, `{"Industry":null}`},
 		{sampleorg.AccountUpdate{}, `{}`},
 	} {
 		b, err := json.Marshal(upd.shape)

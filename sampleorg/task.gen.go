@@ -197,7 +197,7 @@ type TaskUpdate struct {
 	CallObject nullable.Nullable[string] `json:"CallObject,omitempty"`
 
 	// CallType Call Type; null clears it.
-	CallType nullable.Nullable[string] `json:"CallType,omitempty"`
+	CallType nullable.Nullable[picklists.TaskCallTypeValue] `json:"CallType,omitempty"`
 
 	// Description Description; null clears it.
 	Description nullable.Nullable[string] `json:"Description,omitempty"`
@@ -218,7 +218,7 @@ type TaskUpdate struct {
 	Status *picklists.TaskStatusValue `json:"Status,omitempty"`
 
 	// Subject Subject; null clears it.
-	Subject nullable.Nullable[string] `json:"Subject,omitempty"`
+	Subject nullable.Nullable[picklists.TaskSubjectValue] `json:"Subject,omitempty"`
 
 	// WhatId Related To ID; null clears it.
 	WhatId nullable.Nullable[string] `json:"WhatId,omitempty"`

@@ -332,7 +332,7 @@ type UserUpdate struct {
 	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
 	// GeocodeAccuracy Geocode Accuracy; null clears it.
-	GeocodeAccuracy nullable.Nullable[string] `json:"GeocodeAccuracy,omitempty"`
+	GeocodeAccuracy nullable.Nullable[picklists.UserGeocodeAccuracyValue] `json:"GeocodeAccuracy,omitempty"`
 
 	// IsActive Active.
 	IsActive *bool `json:"IsActive,omitempty"`

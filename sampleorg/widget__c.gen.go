@@ -360,7 +360,7 @@ type WidgetCUpdate struct {
 	BigCountC nullable.Nullable[int64] `json:"Big_Count__c,omitempty"`
 
 	// CategoryC Category; null clears it.
-	CategoryC nullable.Nullable[string] `json:"Category__c,omitempty"`
+	CategoryC nullable.Nullable[picklists.WidgetCCategoryCValue] `json:"Category__c,omitempty"`
 
 	// ColorsC Colors; null clears it.
 	ColorsC nullable.Nullable[sftype.MultiPicklist] `json:"Colors__c,omitempty"`
@@ -378,7 +378,7 @@ type WidgetCUpdate struct {
 	ExternalIdC nullable.Nullable[string] `json:"External_Id__c,omitempty"`
 
 	// FinishC Finish; null clears it.
-	FinishC nullable.Nullable[string] `json:"Finish__c,omitempty"`
+	FinishC nullable.Nullable[picklists.WidgetCFinishCValue] `json:"Finish__c,omitempty"`
 
 	// IsActiveC Active (legacy).
 	IsActiveC *bool `json:"IsActive__c,omitempty"`
@@ -429,10 +429,10 @@ type WidgetCUpdate struct {
 	ShipToCityS nullable.Nullable[string] `json:"Ship_To__City__s,omitempty"`
 
 	// ShipToCountryCodeS Ship To (Country); null clears it.
-	ShipToCountryCodeS nullable.Nullable[string] `json:"Ship_To__CountryCode__s,omitempty"`
+	ShipToCountryCodeS nullable.Nullable[picklists.WidgetCShipToCountryCodeSValue] `json:"Ship_To__CountryCode__s,omitempty"`
 
 	// ShipToGeocodeAccuracyS Ship To (Geocode Accuracy); null clears it.
-	ShipToGeocodeAccuracyS nullable.Nullable[string] `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
+	ShipToGeocodeAccuracyS nullable.Nullable[picklists.WidgetCShipToGeocodeAccuracySValue] `json:"Ship_To__GeocodeAccuracy__s,omitempty"`
 
 	// ShipToLatitudeS Ship To (Latitude); null clears it.
 	ShipToLatitudeS nullable.Nullable[float64] `json:"Ship_To__Latitude__s,omitempty"`
@@ -444,7 +444,7 @@ type WidgetCUpdate struct {
 	ShipToPostalCodeS nullable.Nullable[string] `json:"Ship_To__PostalCode__s,omitempty"`
 
 	// ShipToStateCodeS Ship To (State/Province); null clears it.
-	ShipToStateCodeS nullable.Nullable[string] `json:"Ship_To__StateCode__s,omitempty"`
+	ShipToStateCodeS nullable.Nullable[picklists.WidgetCShipToStateCodeSValue] `json:"Ship_To__StateCode__s,omitempty"`
 
 	// ShipToStreetS Ship To (Street); null clears it.
 	ShipToStreetS nullable.Nullable[string] `json:"Ship_To__Street__s,omitempty"`
@@ -459,10 +459,10 @@ type WidgetCUpdate struct {
 	SpecificationC nullable.Nullable[string] `json:"Specification__c,omitempty"`
 
 	// StatusC Status; null clears it.
-	StatusC nullable.Nullable[string] `json:"Status__c,omitempty"`
+	StatusC nullable.Nullable[picklists.WidgetCStatusCValue] `json:"Status__c,omitempty"`
 
 	// SubcategoryC Subcategory; null clears it.
-	SubcategoryC nullable.Nullable[string] `json:"Subcategory__c,omitempty"`
+	SubcategoryC nullable.Nullable[picklists.WidgetCSubcategoryCValue] `json:"Subcategory__c,omitempty"`
 
 	// SummaryC Summary; null clears it.
 	SummaryC nullable.Nullable[string] `json:"Summary__c,omitempty"`

@@ -27,7 +27,7 @@ func closeStaleCases(ctx context.Context, c *sobjects.Client, accountID string) 
 		if err != nil {
 			return n, err
 		}
-		if err := sobjects.Update(ctx, c, *cs.Id, sampleorg.CaseUpdate{Status: nullable.NewNullableWithValue(string(picklists.CaseStatusValueClosed))}); err != nil {
+		if err := sobjects.Update(ctx, c, *cs.Id, sampleorg.CaseUpdate{Status: nullable.NewNullableWithValue(picklists.CaseStatusValueClosed)}); err != nil {
 			return n, err
 		}
 		n++

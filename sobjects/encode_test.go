@@ -219,7 +219,7 @@ func FuzzAppendString(f *testing.F) {
 //
 //	go test -run XXX -bench MarshalRecord -benchmem ./sobjects
 func BenchmarkMarshalRecord(b *testing.B) {
-	upd := &sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue("(415) 555-0100"), Rating: nullable.NewNullableWithValue(string(picklists.AccountRatingValueWarm))}
+	upd := &sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue("(415) 555-0100"), Rating: nullable.NewNullableWithValue(picklists.AccountRatingValueWarm)}
 	b.Run("encoder", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -14,6 +14,7 @@ import (
 	"github.com/typedforce/typedforce/bench/peers"
 	"github.com/typedforce/typedforce/gen"
 	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -44,7 +45,7 @@ func BenchmarkComponents(b *testing.B) {
 			req.Header.Set("Content-Type", "application/json")
 		}
 	})
-	upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(peers.NewRating)}
+	upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(picklists.AccountRatingValue(peers.NewRating))}
 	b.Run("encode/sampleorg.AccountUpdate", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

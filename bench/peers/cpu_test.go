@@ -18,6 +18,7 @@ import (
 	"github.com/typedforce/typedforce/bench/peers"
 	"github.com/typedforce/typedforce/gen"
 	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -100,7 +101,7 @@ func BenchmarkClientCPU(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(peers.NewRating)}
+		upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(picklists.AccountRatingValue(peers.NewRating))}
 		full := func() error {
 			if op.name == "patch" {
 				return sobjects.Update(ctx, c, id, upd)

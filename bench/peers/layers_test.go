@@ -16,6 +16,7 @@ import (
 	"github.com/typedforce/typedforce/bench/peers"
 	"github.com/typedforce/typedforce/gen"
 	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -89,7 +90,7 @@ func BenchmarkLayers(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(peers.NewRating)}
+	upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(peers.NewPhone), Rating: nullable.NewNullableWithValue(picklists.AccountRatingValue(peers.NewRating))}
 	full := func(id string) error { return sobjects.Update(ctx, c, id, upd) }
 	defer func() {
 		for _, h := range []*http.Client{hc, hc1, hc2, hc3, hc4} {

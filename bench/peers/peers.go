@@ -26,6 +26,7 @@ import (
 	"github.com/typedforce/typedforce/bench/fakeorg"
 	"github.com/typedforce/typedforce/bench/interceptor"
 	"github.com/typedforce/typedforce/sampleorg"
+	"github.com/typedforce/typedforce/sampleorg/picklists"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -375,7 +376,7 @@ func Typedforce(_ context.Context, org *fakeorg.Org, refreshToken string) (*Cont
 	if err != nil {
 		return nil, err
 	}
-	upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(NewPhone), Rating: nullable.NewNullableWithValue(NewRating)}
+	upd := sampleorg.AccountUpdate{Phone: nullable.NewNullableWithValue(NewPhone), Rating: nullable.NewNullableWithValue(picklists.AccountRatingValue(NewRating))}
 	return &Contestant{
 		Name: "typedforce",
 		Get: func(ctx context.Context, id string) error {

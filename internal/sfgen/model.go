@@ -77,6 +77,10 @@ type Picklist struct {
 	Restricted bool
 	Multi      bool
 	Values     []PicklistValue
+	// TypedUpdate says that a nillable picklist's update shape field is a
+	// nullable.Nullable of the picklist type rather than of string
+	// (Config.TypedPicklistUpdates).
+	TypedUpdate bool
 }
 
 // PicklistValue is one value and its constant's name (without the type prefix).
@@ -440,7 +444,8 @@ func keepRels(rels []*Relationship, names map[string]string, seen map[string]boo
 }
 
 func buildPicklist(obj string, df *describe.Field, cfg *Config) (*Picklist, error) {
-	pl := &Picklist{Field: obj + "." + df.Name, Restricted: df.RestrictedPicklist, Multi: df.Type == "multipicklist"}
+	pl := &Picklist{Field: obj + "." + df.Name, Restricted: df.RestrictedPicklist, Multi: df.Type == "multipicklist",
+		TypedUpdate: cfg.TypedPicklistUpdates}
 	overrides := cfg.Names.Values[obj+"."+df.Name]
 	var scope naming.Scope
 	scope.Reserve("") // never empty

@@ -19,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // generate runs the generator on a describe folder into a fresh package
 // folder inside this module (so that the output can be built) and returns
 // the folder. The folder is removed when the test ends.
-func generate(t *testing.T, describeDir string) (string, *Config) {
+func generate(t *testing.T, describeDir string, options ...func(*Config)) (string, *Config) {
 	t.Helper()
 	out, err := os.MkdirTemp("testdata", "out-")
 	if err != nil {
@@ -28,6 +28,9 @@ func generate(t *testing.T, describeDir string) (string, *Config) {
 	t.Cleanup(func() { os.RemoveAll(out) })
 	cfg := &Config{Describe: describeDir, Out: filepath.Join(out, "model"), Package: "model",
 		OpenAPI: filepath.Join(out, "sobjects.yaml")}
+	for _, o := range options {
+		o(cfg)
+	}
 	if _, err := Run(cfg); err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -36,11 +39,9 @@ func generate(t *testing.T, describeDir string) (string, *Config) {
 
 func goCmd(t *testing.T, args ...string) {
 	t.Helper()
-	cmd := exec.Command("go", args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	out, err := exec.Command("go", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 }
 
@@ -71,7 +72,13 @@ func TestTortureOrgBuilds(t *testing.T) {
 		t.Skip("builds generated code with the go command")
 	}
 	out, cfg := generate(t, "testdata/torture")
-	goCmd(t, "vet", "./"+filepath.ToSlash(cfg.Out))
+	// The table behind picklists.Values holds every constant's value, the
+	// hostile ones included (quotes, a backquote, a byte order mark).
+	if err := os.WriteFile(filepath.Join(cfg.Out, PicklistsPackage, "values_test.go"), []byte(valuesTest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	goCmd(t, "vet", "./"+filepath.ToSlash(cfg.Out)+"/...")
+	goCmd(t, "test", "./"+filepath.ToSlash(filepath.Join(cfg.Out, PicklistsPackage)))
 
 	code := readAll(t, cfg.Out)
 	var parts []string
@@ -138,6 +145,59 @@ func TestTortureOrgBuilds(t *testing.T) {
 	}
 }
 
+// valuesTest is a test of a generated package picklists: the table behind
+// Values against the constants of the generated file.
+const valuesTest = `package picklists
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+func TestValuesMatchConstants(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "picklists.gen.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.CONST {
+			for _, s := range g.Specs {
+				if vs := s.(*ast.ValueSpec); vs.Type != nil {
+					v, err := strconv.Unquote(vs.Values[0].(*ast.BasicLit).Value)
+					if err != nil {
+						t.Fatal(err)
+					}
+					typ := vs.Type.(*ast.Ident).Name
+					want[typ] = append(want[typ], v)
+				}
+			}
+		}
+	}
+	if len(byName()) != len(want) {
+		t.Errorf("%d types in the table, %d with constants", len(byName()), len(want))
+	}
+	for typ, values := range want {
+		if got := byName()[typ]; !slices.Equal(got, values) {
+			t.Errorf("%s: table %q, constants %q", typ, got, values)
+		}
+	}
+	marked := 0
+	for _, values := range byName() {
+		if slices.Contains(values, "\ufeffmarked") && slices.Contains(values, "back` + "`" + `tick") {
+			marked++
+		}
+	}
+	if marked != 1 { // Holdout_Widget__c.Status__c
+		t.Errorf("%d tables hold the values with a backquote and a byte order mark, want 1", marked)
+	}
+}
+`
+
 // TestWriteShapes checks what goes into the create and update shapes.
 func TestWriteShapes(t *testing.T) {
 	_, cfg := generate(t, "testdata/torture")
@@ -163,6 +223,28 @@ func TestWriteShapes(t *testing.T) {
 	}
 	if !strings.Contains(create, "BlobC *[]byte") || !strings.Contains(readAll(t, cfg.Out)["holdout_widget__c.gen.go"], "BlobC *string") {
 		t.Error("base64: want bytes when writing and the blob URL (string) when reading")
+	}
+}
+
+// TestTypedPicklistUpdates checks both forms of a nillable picklist in an
+// update shape: a string by default, the picklist type when configured,
+// and that the typed form builds.
+func TestTypedPicklistUpdates(t *testing.T) {
+	typ := naming.TypeItem("Holdout_Widget__c").Fallback
+	for _, typed := range []bool{false, true} {
+		_, cfg := generate(t, "testdata/torture", func(c *Config) { c.TypedPicklistUpdates = typed })
+		code := readAll(t, cfg.Out)["holdout_widget__c.gen.go"]
+		want := "StatusC nullable.Nullable[string]"
+		if typed {
+			want = "StatusC nullable.Nullable[picklists." + typ + "StatusCValue]"
+			goCmd(t, "vet", "./"+filepath.ToSlash(cfg.Out))
+		}
+		if update := section(t, code, "type "+typ+"Update struct"); !strings.Contains(update, want) {
+			t.Errorf("typedPicklistUpdates %v: the update shape lacks %q:\n%s", typed, want, update)
+		}
+		if create := section(t, code, "type "+typ+"Create struct"); !strings.Contains(create, "StatusC *picklists."+typ+"StatusCValue") {
+			t.Errorf("typedPicklistUpdates %v: the create shape's picklist is not typed:\n%s", typed, create)
+		}
 	}
 }
 
