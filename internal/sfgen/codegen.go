@@ -44,11 +44,7 @@ func codegenOptions(cfg *Config) (codegen.Configuration, error) {
 		},
 		OutputOptions: codegen.OutputOptions{
 			NullableType: true,
-			// A Valid method per picklist was a third of the compile time of
-			// a 1,000-object org; restricted values are checked from the
-			// describe instead.
-			SkipEnumValidate: true,
-			SkipPrune:        true,
+			SkipPrune:    true,
 			// Formatting runs in parallel afterwards (see format).
 			SkipFmt: true,
 			TypeMapping: &codegen.TypeMapping{String: codegen.FormatMapping{Formats: map[string]codegen.SimpleTypeSpec{
