@@ -3,7 +3,6 @@ package sfgen
 import (
 	"bytes"
 	"fmt"
-	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -76,9 +75,9 @@ func codegenOptions(cfg *Config) (codegen.Configuration, error) {
 // never shows in the result. Objects refer to each other through x-go-type
 // names, so each chunk's schemas stand alone.
 //
-// This process runs one chunk at a time (oapi-codegen keeps global state);
-// with cfg.WorkerCommand set, worker processes take chunks too, one per
-// further CPU (see ServeWorker).
+// oapi-codegen keeps its options and document in package variables, so it
+// runs one chunk at a time (see codegenMu); the chunk before or after is
+// converted or split meanwhile.
 func GoFiles(m *Model, cfg *Config) ([]File, error) {
 	var files []File
 	err := goFiles(m, cfg, func(fs []File) { files = append(files, fs...) })
@@ -107,27 +106,15 @@ func goFiles(m *Model, cfg *Config, emit func([]File)) error {
 	chunks := make(chan []*Object)
 	results := make(chan result)
 	var wg sync.WaitGroup
-	serve := func(generate func([]*Object) ([]File, error)) {
-		for chunk := range chunks {
-			files, err := generate(chunk)
-			results <- result{files, err}
-		}
-	}
-	wg.Go(func() { serve(func(objs []*Object) ([]File, error) { return generateChunk(objs, opts, cfg) }) })
-	if n := (len(m.Objects) + chunkSize - 1) / chunkSize; cfg.WorkerCommand != nil && n > 1 {
-		for range min(n-1, runtime.GOMAXPROCS(0)-1) {
-			wg.Go(func() {
-				w, err := startWorker(cfg)
-				if err != nil {
-					// This process and the other workers do the work.
-					return
-				}
-				serve(w.generate)
-				if err := w.close(); err != nil {
-					results <- result{nil, err}
-				}
-			})
-		}
+	// Two chunks at a time: one in oapi-codegen, the other being prepared
+	// or split.
+	for range 2 {
+		wg.Go(func() {
+			for chunk := range chunks {
+				files, err := generateChunk(chunk, opts, cfg)
+				results <- result{files, err}
+			}
+		})
 	}
 	go func() {
 		for start := 0; start < len(m.Objects); start += chunkSize {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -44,11 +43,6 @@ type Config struct {
 	Include    []string `yaml:"include"`
 	Exclude    []string `yaml:"exclude"`
 	Names      Names    `yaml:"names"`
-
-	// WorkerCommand, when set, returns a command that starts a process
-	// serving ServeWorker on its stdin and stdout: oapi-codegen then runs
-	// on more than one CPU. typedforce generate starts itself.
-	WorkerCommand func() *exec.Cmd `yaml:"-"`
 }
 
 // Names overrides generated Go names. Keys are API names; a field or a
