@@ -47,7 +47,7 @@ func codegenOptions(cfg *Config) (codegen.Configuration, error) {
 			// describe instead.
 			SkipEnumValidate: true,
 			SkipPrune:        true,
-			// Formatting runs in parallel afterwards (see format).
+			// splitChunk formats the output, beside the next chunk's run.
 			SkipFmt: true,
 			TypeMapping: &codegen.TypeMapping{String: codegen.FormatMapping{Formats: map[string]codegen.SimpleTypeSpec{
 				"date-time":        sftype("DateTime"),
@@ -172,7 +172,7 @@ func chunkSource(objs []*Object, opts codegen.Configuration) ([]byte, *chunkCode
 		Paths:      openapi3.NewPaths(),
 		Components: &openapi3.Components{Schemas: openapi3.Schemas{}},
 	}
-	cc := &chunkCode{owner: map[string]*Object{}}
+	cc := &chunkCode{owner: map[string]*Object{}, code: map[*Object]*objectCode{}}
 	for _, o := range objs {
 		schemas := o.schemas()
 		for i, name := range schemas.keys {
