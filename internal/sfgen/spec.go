@@ -287,7 +287,7 @@ func fieldDoc(f *Field, sh shape) string {
 		}
 		return clean(doc + ".")
 	}
-	doc := f.baseDoc()
+	doc := f.doc
 	switch {
 	case f.Kind == KindBase64:
 		doc += ": the URL of the blob; fetch its bytes with a separate request"
@@ -297,31 +297,6 @@ func fieldDoc(f *Field, sh shape) string {
 		doc += ": a type this generator does not know, kept as raw JSON"
 	}
 	return clean(doc + ".")
-}
-
-// baseDoc is the part of a field's documentation every shape shares,
-// computed once.
-func (f *Field) baseDoc() string {
-	if f.doc != "" {
-		return f.doc
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s, %s)", f.Label, f.API, f.SFType)
-	d := f.Describe
-	if d.Calculated {
-		b.WriteString("; formula")
-	}
-	if d.AutoNumber {
-		b.WriteString("; auto-number")
-	}
-	if d.ExternalID {
-		b.WriteString("; external id")
-	}
-	if len(d.ReferenceTo) > 0 {
-		fmt.Fprintf(&b, "; references %s", strings.Join(d.ReferenceTo, ", "))
-	}
-	f.doc = b.String()
-	return f.doc
 }
 
 // isCleanASCII reports whether clean would return s as it is: printable
