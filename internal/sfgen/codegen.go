@@ -175,19 +175,15 @@ func chunkSource(objs []*Object, opts codegen.Configuration) ([]byte, *chunkCode
 	cc := &chunkCode{owner: map[string]*Object{}, code: map[*Object]*objectCode{}}
 	for _, o := range objs {
 		schemas := o.schemas()
-		for i, name := range schemas.keys {
+		// The shapes come first; the picklist types after them are
+		// written by PicklistsCode, not oapi-codegen.
+		for i, name := range schemas.keys[:len(schemas.keys)-len(o.Picklists)] {
 			s, err := schemaOf(schemas.vals[i].(*omap))
 			if err != nil {
 				return nil, nil, err
 			}
 			spec.Components.Schemas[name] = s
-		}
-		// Picklist types are written by PicklistsCode, not oapi-codegen.
-		for _, pl := range o.Picklists {
-			delete(spec.Components.Schemas, pl.GoName)
-		}
-		for _, t := range []string{o.GoName, o.Create, o.Update} {
-			cc.owner[t] = o
+			cc.owner[name] = o
 		}
 	}
 	codegenMu.Lock()
