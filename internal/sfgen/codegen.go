@@ -174,10 +174,9 @@ func chunkSource(objs []*Object, opts codegen.Configuration) ([]byte, *chunkCode
 	}
 	cc := &chunkCode{owner: map[string]*Object{}, code: map[*Object]*objectCode{}}
 	for _, o := range objs {
-		schemas := o.schemas()
-		// The shapes come first; the picklist types after them are
-		// written by PicklistsCode, not oapi-codegen.
-		for i, name := range schemas.keys[:len(schemas.keys)-len(o.Picklists)] {
+		// The picklist types are written by PicklistsCode, not oapi-codegen.
+		schemas := shapeSchemas(o)
+		for i, name := range schemas.keys {
 			s, err := schemaOf(schemas.vals[i].(*omap))
 			if err != nil {
 				return nil, nil, err

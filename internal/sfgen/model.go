@@ -38,9 +38,7 @@ type Object struct {
 	// Picklists are the value sets of the object's picklist fields.
 	Picklists []*Picklist
 
-	warnings    []string // see Model.Warnings
-	schemasOnce sync.Once
-	schemaMap   *omap
+	warnings []string // see Model.Warnings
 }
 
 // Field is one field of an object.
