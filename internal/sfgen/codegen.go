@@ -68,9 +68,8 @@ func codegenOptions(cfg *Config) (codegen.Configuration, error) {
 // one file per object, the picklists (see PicklistsCode), the field names
 // and the package documentation.
 //
-// oapi-codegen parses its templates on every run (12 ms) and compares every
-// enum with every other type, so one run per object and one run for a whole
-// 1,000-object org were both far slower than runs over chunks of objects.
+// oapi-codegen parses its templates on every run (12 ms), so one run per
+// object was far slower than runs over chunks of objects.
 // The chunks' output is split back into files per object, so the chunking
 // never shows in the result. Objects refer to each other through x-go-type
 // names, so each chunk's schemas stand alone.
@@ -145,8 +144,10 @@ func goFiles(m *Model, cfg *Config, emit func([]File)) error {
 }
 
 // chunkSize is the number of objects per oapi-codegen run: large enough to
-// spread the template parsing, small enough to keep the enum comparison
-// (quadratic) negligible.
+// spread the template parsing, small enough that the first chunk's
+// conversion and the last one's split, which nothing overlaps, stay short.
+// Side by side at 1,000 objects, chunks of 30, 60 and 120 took the same
+// time and chunks of 250 a sixth more.
 const chunkSize = 60
 
 // codegenMu serialises oapi-codegen runs: Generate keeps its options and
