@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,19 +21,7 @@ import (
 	"github.com/typedforce/typedforce/internal/sfgen"
 )
 
-// workerMarks names a folder where each codegen worker started from this
-// test binary leaves a file.
-const workerMarks = "TYPEDFORCE_TEST_WORKER_MARKS"
-
 func TestMain(m *testing.M) {
-	// generate starts copies of its executable, this test binary, as
-	// codegen workers.
-	if len(os.Args) > 1 && os.Args[1] == sfgen.WorkerCommandName {
-		if dir := os.Getenv(workerMarks); dir != "" {
-			os.WriteFile(filepath.Join(dir, strconv.Itoa(os.Getpid())), nil, 0o644)
-		}
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-	}
 	goleak.VerifyTestMain(m)
 }
 

@@ -28,7 +28,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime/debug"
 
 	"github.com/typedforce/typedforce/internal/sfgen"
@@ -75,12 +74,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return objectsCmd(args[1:], stdout, stderr)
 	case "fake-org":
 		return fakeOrgCmd(args[1:], stdout, stderr)
-	case sfgen.WorkerCommandName: // started by generate; not for people
-		if err := sfgen.ServeWorker(os.Stdin, os.Stdout); err != nil {
-			fmt.Fprintln(stderr, err)
-			return 1
-		}
-		return 0
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -139,11 +132,6 @@ func generate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "typedforce generate: -describe and -out are required (flags or config file)")
 		fs.Usage()
 		return 2
-	}
-	if exe, err := os.Executable(); err == nil {
-		// oapi-codegen uses one CPU per process: the workers are copies
-		// of this program.
-		cfg.WorkerCommand = func() *exec.Cmd { return exec.Command(exe, sfgen.WorkerCommandName) }
 	}
 	res, err := sfgen.Run(cfg)
 	if err != nil {

@@ -12,16 +12,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v3"
-
-	"github.com/typedforce/typedforce/internal/sfgen"
-	"github.com/typedforce/typedforce/internal/synthorg"
 )
 
 // bundled is the bundled example org's describe folder.
@@ -494,37 +490,6 @@ func TestGenerateOutsideModule(t *testing.T) {
 	}
 	if !strings.Contains(string(data), `"example.com/app/sfmodel/picklists"`) {
 		t.Errorf("the shapes do not import the picklists from the given path:\n%.400s", data)
-	}
-}
-
-// TestGenerateWithWorkers: on an org of several chunks, generate shares
-// the work with copies of itself (here, this test binary: see TestMain);
-// the output is the same as the generator's alone.
-func TestGenerateWithWorkers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts worker processes")
-	}
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
-	dir := t.TempDir()
-	if err := synthorg.Write(dir, 100, 12); err != nil {
-		t.Fatal(err)
-	}
-	root := moduleDir(t)
-	out := filepath.Join(root, "synth")
-	marks := t.TempDir()
-	t.Setenv(workerMarks, marks)
-	runCmd("generate", "-q", "-describe", dir, "-out", out).check(t, 0)
-	if started, _ := os.ReadDir(marks); len(started) != 1 {
-		t.Errorf("%d codegen workers started, want 1", len(started))
-	}
-
-	alone := filepath.Join(root, "alone", "synth")
-	if _, err := sfgen.Run(&sfgen.Config{Describe: dir, Out: alone, ImportPath: "example.com/user/synth"}); err != nil {
-		t.Fatal(err)
-	}
-	a, b := snapshot(t, out), snapshot(t, alone)
-	if !maps.Equal(a, b) || len(a) < 100 {
-		t.Errorf("%d files with workers, %d alone, or their contents differ", len(a), len(b))
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -53,11 +52,6 @@ type Config struct {
 	// compiles (Go compiles Nullable's methods per type argument): right
 	// for an org of tens of objects, not for a thousand.
 	TypedPicklistUpdates bool `yaml:"typedPicklistUpdates"`
-
-	// WorkerCommand, when set, returns a command that starts a process
-	// serving ServeWorker on its stdin and stdout: oapi-codegen then runs
-	// on more than one CPU. typedforce generate starts itself.
-	WorkerCommand func() *exec.Cmd `yaml:"-"`
 }
 
 // Names overrides generated Go names. Keys are API names; a field or a

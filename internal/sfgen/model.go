@@ -38,9 +38,7 @@ type Object struct {
 	// Picklists are the value sets of the object's picklist fields.
 	Picklists []*Picklist
 
-	warnings    []string // see Model.Warnings
-	schemasOnce sync.Once
-	schemaMap   *omap
+	warnings []string // see Model.Warnings
 }
 
 // Field is one field of an object.
@@ -57,7 +55,6 @@ type Field struct {
 	Picklist *Picklist // picklist, multipicklist and combobox fields
 	Const    string    // name of the constant holding the API name
 	doc      string    // see baseDoc
-	Describe *describe.Field
 }
 
 // Relationship is a parent relationship (Contact.Account) or a child
@@ -356,7 +353,7 @@ func (m *Model) buildFields(obj *Object, o *describe.SObject, cfg *Config) error
 		obj.warnDescribe(o, df, kind)
 		writable := kind != KindAddress && kind != KindLocation && !df.Calculated && !df.AutoNumber && df.Type != "id"
 		f := &Field{
-			API: df.Name, Label: df.Label, Kind: kind, SFType: df.Type, Describe: df,
+			API: df.Name, Label: df.Label, Kind: kind, SFType: df.Type, doc: baseDoc(df),
 			Create:   writable && df.Createable && obj.Create != "",
 			Update:   writable && df.Updateable && obj.Update != "",
 			Nillable: df.Nillable,
@@ -487,4 +484,24 @@ func hasControl(s string) bool {
 		}
 	}
 	return false
+}
+
+// baseDoc is the part of a field's documentation that comes from its
+// describe.
+func baseDoc(d *describe.Field) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s, %s)", d.Label, d.Name, d.Type)
+	if d.Calculated {
+		b.WriteString("; formula")
+	}
+	if d.AutoNumber {
+		b.WriteString("; auto-number")
+	}
+	if d.ExternalID {
+		b.WriteString("; external id")
+	}
+	if len(d.ReferenceTo) > 0 {
+		fmt.Fprintf(&b, "; references %s", strings.Join(d.ReferenceTo, ", "))
+	}
+	return b.String()
 }

@@ -93,14 +93,20 @@ func writeYAML(b *bytes.Buffer, v any, indent int) {
 			return
 		}
 		b.WriteByte('\n')
-		for i, k := range v.keys {
-			writeIndent(b, indent)
-			writeYAMLScalar(b, k)
-			b.WriteByte(':')
-			writeYAMLValue(b, v.vals[i], indent)
-		}
+		writeEntries(b, v, indent)
 	default:
 		writeYAMLValue(b, v, indent)
+	}
+}
+
+// writeEntries appends the entries of m, one "key: value" a line at the
+// given indent.
+func writeEntries(b *bytes.Buffer, m *omap, indent int) {
+	for i, k := range m.keys {
+		writeIndent(b, indent)
+		writeYAMLScalar(b, k)
+		b.WriteByte(':')
+		writeYAMLValue(b, m.vals[i], indent)
 	}
 }
 
