@@ -4,7 +4,7 @@ package sampleorg
 
 import (
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/picklists"
+	picklists "github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 

@@ -5,7 +5,7 @@ package sampleorg
 import (
 	"encoding/json"
 	"github.com/oapi-codegen/nullable"
-	"github.com/typedforce/typedforce/sampleorg/picklists"
+	picklists "github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 

@@ -488,7 +488,7 @@ func TestGenerateOutsideModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), `"example.com/app/sfmodel/picklists"`) {
+	if !strings.Contains(string(data), `picklists "example.com/app/sfmodel/internal/picklisttypes"`) {
 		t.Errorf("the shapes do not import the picklists from the given path:\n%.400s", data)
 	}
 }

@@ -133,8 +133,8 @@ func goFiles(m *Model, cfg *Config, emit func([]File)) error {
 		return firstErr
 	}
 	last := []File{{Name: FieldsFile, Data: <-fields}, {Name: DocFile, Data: docCode(m, cfg)}}
-	if pl := PicklistsCode(m, cfg); pl != nil {
-		last = append(last, File{Name: PicklistsFile, Data: pl})
+	if types, values := PicklistsCode(m, cfg); types != nil {
+		last = append(last, File{Name: PicklistTypesFile, Data: types}, File{Name: PicklistsFile, Data: values})
 	}
 	emit(last)
 	return nil
@@ -226,25 +226,39 @@ func apiVersion(cfg *Config) string {
 const (
 	// FieldsPackage holds the field API names (see FieldsCode).
 	FieldsPackage = "fields"
-	// PicklistsPackage holds the picklist types and their values (see
-	// PicklistsCode), in one file: each file
-	// costs time to create, 0.7 ms on some file systems.
+	// PicklistsPackage holds the picklist types, their values and Values
+	// (see PicklistsCode), in one file: each file costs time to create,
+	// 0.7 ms on some file systems.
 	PicklistsPackage = "picklists"
 	PicklistsFile    = PicklistsPackage + "/picklists.gen.go"
+	// PicklistTypesPackage declares the picklist types for the models and
+	// package picklists.
+	PicklistTypesPackage = "internal/picklisttypes"
+	PicklistTypesFile    = PicklistTypesPackage + "/picklist-types.gen.go"
 )
 
-// PicklistsCode returns package picklists: per picklist a string type
-// and a constant per value, in the describe's order, and one function
-// Values that lists the values of any of the types; nil when no object has
-// a picklist. The package is written already formatted, like FieldsCode:
-// it is the only place the types are declared, so that go doc and compiler
-// errors show one name.
+// PicklistsCode returns the two packages of the picklists, nil when no
+// object has one:
+//
+//   - types, package picklisttypes (internal): per picklist a string type;
+//   - values, package picklists: per picklist an alias of that type, a
+//     constant per value in the describe's order, and one function Values
+//     that lists the values of any of the types.
+//
+// The models import the types under the name picklists, so that go doc
+// shows picklists.AccountIndustryValue, which package picklists declares
+// too. The types are apart from their constants so that the models and the
+// constants compile at the same time: with the constants in the package the
+// models import, the 1,000-object org took 5.04 s to build (4.66 to 5.73)
+// against 4.49 (4.01 to 4.62), side by side.
 //
 // Values is generic and reads one table of strings because code per type
 // is costly to compile: a Values method per type made the package of a
 // 1,000-object org (7,000 picklists) compile in 16 to 29 s instead of 2.
-func PicklistsCode(m *Model, cfg *Config) []byte {
-	var b, table bytes.Buffer
+//
+// Both are written already formatted, like FieldsCode.
+func PicklistsCode(m *Model, cfg *Config) (types, values []byte) {
+	var tb, vb, table bytes.Buffer
 	var example *Picklist
 	for _, o := range m.Objects {
 		for _, pl := range o.Picklists {
@@ -255,24 +269,26 @@ func PicklistsCode(m *Model, cfg *Config) []byte {
 			if pl.Restricted {
 				kind = "a restricted picklist: Salesforce accepts no other value"
 			}
-			fmt.Fprintf(&b, "\n// %s is a value of %s, %s.\n// Values[%s]() lists its values.\ntype %s string\n",
-				pl.GoName, clean(pl.Field), kind, pl.GoName, pl.GoName)
-			fmt.Fprintf(&b, "\n// The values of %s when the package was generated.\nconst (\n", pl.GoName)
+			fmt.Fprintf(&tb, "\n// %s is a value of %s, %s.\n// Its values are in package picklists.\ntype %s string\n",
+				pl.GoName, clean(pl.Field), kind, pl.GoName)
+			fmt.Fprintf(&vb, "\n// %s is a value of %s, %s.\n// Values[%s]() lists its values.\ntype %s = picklisttypes.%s\n",
+				pl.GoName, clean(pl.Field), kind, pl.GoName, pl.GoName, pl.GoName)
+			fmt.Fprintf(&vb, "\n// The values of %s when the package was generated.\nconst (\n", pl.GoName)
 			width := 0
 			for _, v := range pl.Values {
 				width = max(width, len(pl.GoName)+len(v.GoName))
 			}
 			table.WriteString(pl.GoName)
 			for _, v := range pl.Values {
-				fmt.Fprintf(&b, "\t%-*s %s = %s\n", width, pl.GoName+v.GoName, pl.GoName, strconv.Quote(v.Value))
+				fmt.Fprintf(&vb, "\t%-*s %s = %s\n", width, pl.GoName+v.GoName, pl.GoName, strconv.Quote(v.Value))
 				table.WriteString("\t" + v.Value)
 			}
-			b.WriteString(")\n")
+			vb.WriteString(")\n")
 			table.WriteByte('\n')
 		}
 	}
 	if example == nil {
-		return nil
+		return nil, nil
 	}
 	first := PicklistsPackage + "." + example.GoName
 	doc := fmt.Sprintf("// Package %s holds the picklist types of package %s and their values\n"+
@@ -281,8 +297,12 @@ func PicklistsCode(m *Model, cfg *Config) []byte {
 		"// A value Salesforce gains later has no constant until the next\n"+
 		"// generation; an open picklist accepts it all the same.\n",
 		PicklistsPackage, cfg.Package, first, example.Values[0].GoName, first)
-	fmt.Fprintf(&b, valuesCode, PicklistsPackage, first, example.Values[0].Value, example.GoName, rawString(table.String()))
-	return goFile(doc, PicklistsPackage, []string{"reflect", "strings", "sync"}, b.Bytes())
+	fmt.Fprintf(&vb, valuesCode, PicklistsPackage, first, example.Values[0].Value, example.GoName, rawString(table.String()))
+	values = goFile(doc, PicklistsPackage, []string{cfg.ImportPath + "/" + PicklistTypesPackage, "reflect", "strings", "sync"}, vb.Bytes())
+	types = goFile(fmt.Sprintf("// Package picklisttypes declares the picklist types of package %s.\n"+
+		"// Package %s/picklists declares them too, with their values: use that one.\n", cfg.Package, cfg.Package),
+		"picklisttypes", nil, tb.Bytes())
+	return types, values
 }
 
 // valuesCode is the function Values of package picklists and its table:

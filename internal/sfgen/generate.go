@@ -125,8 +125,7 @@ func Run(cfg *Config) (*Result, error) {
 // *.gen.go files that start with the generator's own header are touched;
 // keep holds the paths, relative to out, of the files this run wrote.
 func removeStale(out string, keep map[string]bool) error {
-	// internal/picklisttypes is where earlier versions put picklist types.
-	for _, sub := range []string{".", FieldsPackage, PicklistsPackage, "internal/picklisttypes"} {
+	for _, sub := range []string{".", FieldsPackage, PicklistsPackage, PicklistTypesPackage} {
 		dir := filepath.Join(out, sub)
 		entries, err := os.ReadDir(dir)
 		if errors.Is(err, fs.ErrNotExist) {

@@ -92,8 +92,10 @@ func (cc *chunkCode) files(cfg *Config) []File {
 			}
 		}
 		if c.uses[PicklistsPackage] {
-			imps = append(imps, cfg.ImportPath+"/"+PicklistsPackage)
-			sort.Strings(imps)
+			// The picklist types, under the name of the package that
+			// declares them with their values (see PicklistsCode).
+			imps = append(imps, PicklistsPackage+" "+strconv.Quote(cfg.ImportPath+"/"+PicklistTypesPackage))
+			sort.Slice(imps, func(i, j int) bool { return importPath(imps[i]) < importPath(imps[j]) })
 		}
 		out = append(out, File{Name: objectFile(o.API), Data: goFile("", cfg.Package, imps, c.models.Bytes())})
 	}
@@ -135,24 +137,42 @@ var knownImports = []struct{ name, path string }{
 
 // goFile puts the generator's header, the package's doc comment (may be
 // empty), its package clause and imports before formatted declarations.
+// Each import is a path, or a name, a space and the quoted path; they come
+// sorted by path, as gofmt sorts them.
 func goFile(doc, pkg string, imps []string, body []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(len(body) + len(doc) + 256)
 	b.WriteString(header)
 	fmt.Fprintf(&b, "\n%spackage %s\n", doc, pkg)
+	spec := func(imp string) string {
+		if name, path, ok := strings.Cut(imp, " "); ok {
+			return name + " " + path // already quoted
+		}
+		return strconv.Quote(imp)
+	}
 	switch len(imps) {
 	case 0:
 	case 1:
-		fmt.Fprintf(&b, "\nimport %s\n", strconv.Quote(imps[0]))
+		fmt.Fprintf(&b, "\nimport %s\n", spec(imps[0]))
 	default:
 		b.WriteString("\nimport (\n")
 		for _, imp := range imps {
-			fmt.Fprintf(&b, "\t%s\n", strconv.Quote(imp))
+			fmt.Fprintf(&b, "\t%s\n", spec(imp))
 		}
 		b.WriteString(")\n")
 	}
 	b.Write(body)
 	return b.Bytes()
+}
+
+// importPath is the path of an import as goFile takes it: a path, or a
+// name and a quoted path.
+func importPath(imp string) string {
+	if _, path, ok := strings.Cut(imp, " "); ok {
+		p, _ := strconv.Unquote(path)
+		return p
+	}
+	return imp
 }
 
 // commentsOf is the part of a file's comments (in source order) that lies

@@ -47,7 +47,7 @@ type ThingCCreate struct {
 package model
 
 import (
-	"example.com/m/picklists"
+	picklists "example.com/m/internal/picklisttypes"
 	"github.com/oapi-codegen/nullable"
 )
 

@@ -8,6 +8,7 @@
 package picklists
 
 import (
+	"github.com/typedforce/typedforce/sampleorg/internal/picklisttypes"
 	"reflect"
 	"strings"
 	"sync"
@@ -15,7 +16,7 @@ import (
 
 // AccountTypeValue is a value of Account.Type, an open picklist: other values are accepted too.
 // Values[AccountTypeValue]() lists its values.
-type AccountTypeValue string
+type AccountTypeValue = picklisttypes.AccountTypeValue
 
 // The values of AccountTypeValue when the package was generated.
 const (
@@ -30,7 +31,7 @@ const (
 
 // AccountBillingGeocodeAccuracyValue is a value of Account.BillingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 // Values[AccountBillingGeocodeAccuracyValue]() lists its values.
-type AccountBillingGeocodeAccuracyValue string
+type AccountBillingGeocodeAccuracyValue = picklisttypes.AccountBillingGeocodeAccuracyValue
 
 // The values of AccountBillingGeocodeAccuracyValue when the package was generated.
 const (
@@ -49,7 +50,7 @@ const (
 
 // AccountShippingGeocodeAccuracyValue is a value of Account.ShippingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 // Values[AccountShippingGeocodeAccuracyValue]() lists its values.
-type AccountShippingGeocodeAccuracyValue string
+type AccountShippingGeocodeAccuracyValue = picklisttypes.AccountShippingGeocodeAccuracyValue
 
 // The values of AccountShippingGeocodeAccuracyValue when the package was generated.
 const (
@@ -68,7 +69,7 @@ const (
 
 // AccountIndustryValue is a value of Account.Industry, an open picklist: other values are accepted too.
 // Values[AccountIndustryValue]() lists its values.
-type AccountIndustryValue string
+type AccountIndustryValue = picklisttypes.AccountIndustryValue
 
 // The values of AccountIndustryValue when the package was generated.
 const (
@@ -108,7 +109,7 @@ const (
 
 // AccountOwnershipValue is a value of Account.Ownership, an open picklist: other values are accepted too.
 // Values[AccountOwnershipValue]() lists its values.
-type AccountOwnershipValue string
+type AccountOwnershipValue = picklisttypes.AccountOwnershipValue
 
 // The values of AccountOwnershipValue when the package was generated.
 const (
@@ -120,7 +121,7 @@ const (
 
 // AccountRatingValue is a value of Account.Rating, an open picklist: other values are accepted too.
 // Values[AccountRatingValue]() lists its values.
-type AccountRatingValue string
+type AccountRatingValue = picklisttypes.AccountRatingValue
 
 // The values of AccountRatingValue when the package was generated.
 const (
@@ -131,7 +132,7 @@ const (
 
 // AccountAccountSourceValue is a value of Account.AccountSource, an open picklist: other values are accepted too.
 // Values[AccountAccountSourceValue]() lists its values.
-type AccountAccountSourceValue string
+type AccountAccountSourceValue = picklisttypes.AccountAccountSourceValue
 
 // The values of AccountAccountSourceValue when the package was generated.
 const (
@@ -144,7 +145,7 @@ const (
 
 // AccountCustomerPriorityCValue is a value of Account.CustomerPriority__c, an open picklist: other values are accepted too.
 // Values[AccountCustomerPriorityCValue]() lists its values.
-type AccountCustomerPriorityCValue string
+type AccountCustomerPriorityCValue = picklisttypes.AccountCustomerPriorityCValue
 
 // The values of AccountCustomerPriorityCValue when the package was generated.
 const (
@@ -155,7 +156,7 @@ const (
 
 // AccountSLACValue is a value of Account.SLA__c, an open picklist: other values are accepted too.
 // Values[AccountSLACValue]() lists its values.
-type AccountSLACValue string
+type AccountSLACValue = picklisttypes.AccountSLACValue
 
 // The values of AccountSLACValue when the package was generated.
 const (
@@ -167,7 +168,7 @@ const (
 
 // AccountActiveCValue is a value of Account.Active__c, an open picklist: other values are accepted too.
 // Values[AccountActiveCValue]() lists its values.
-type AccountActiveCValue string
+type AccountActiveCValue = picklisttypes.AccountActiveCValue
 
 // The values of AccountActiveCValue when the package was generated.
 const (
@@ -177,7 +178,7 @@ const (
 
 // CaseTypeValue is a value of Case.Type, an open picklist: other values are accepted too.
 // Values[CaseTypeValue]() lists its values.
-type CaseTypeValue string
+type CaseTypeValue = picklisttypes.CaseTypeValue
 
 // The values of CaseTypeValue when the package was generated.
 const (
@@ -190,7 +191,7 @@ const (
 
 // CaseStatusValue is a value of Case.Status, an open picklist: other values are accepted too.
 // Values[CaseStatusValue]() lists its values.
-type CaseStatusValue string
+type CaseStatusValue = picklisttypes.CaseStatusValue
 
 // The values of CaseStatusValue when the package was generated.
 const (
@@ -202,7 +203,7 @@ const (
 
 // CaseReasonValue is a value of Case.Reason, an open picklist: other values are accepted too.
 // Values[CaseReasonValue]() lists its values.
-type CaseReasonValue string
+type CaseReasonValue = picklisttypes.CaseReasonValue
 
 // The values of CaseReasonValue when the package was generated.
 const (
@@ -217,7 +218,7 @@ const (
 
 // CaseOriginValue is a value of Case.Origin, an open picklist: other values are accepted too.
 // Values[CaseOriginValue]() lists its values.
-type CaseOriginValue string
+type CaseOriginValue = picklisttypes.CaseOriginValue
 
 // The values of CaseOriginValue when the package was generated.
 const (
@@ -228,7 +229,7 @@ const (
 
 // CasePriorityValue is a value of Case.Priority, an open picklist: other values are accepted too.
 // Values[CasePriorityValue]() lists its values.
-type CasePriorityValue string
+type CasePriorityValue = picklisttypes.CasePriorityValue
 
 // The values of CasePriorityValue when the package was generated.
 const (
@@ -239,7 +240,7 @@ const (
 
 // CaseSLAViolationCValue is a value of Case.SLAViolation__c, an open picklist: other values are accepted too.
 // Values[CaseSLAViolationCValue]() lists its values.
-type CaseSLAViolationCValue string
+type CaseSLAViolationCValue = picklisttypes.CaseSLAViolationCValue
 
 // The values of CaseSLAViolationCValue when the package was generated.
 const (
@@ -249,7 +250,7 @@ const (
 
 // CaseProductCValue is a value of Case.Product__c, an open picklist: other values are accepted too.
 // Values[CaseProductCValue]() lists its values.
-type CaseProductCValue string
+type CaseProductCValue = picklisttypes.CaseProductCValue
 
 // The values of CaseProductCValue when the package was generated.
 const (
@@ -266,7 +267,7 @@ const (
 
 // ContactSalutationValue is a value of Contact.Salutation, an open picklist: other values are accepted too.
 // Values[ContactSalutationValue]() lists its values.
-type ContactSalutationValue string
+type ContactSalutationValue = picklisttypes.ContactSalutationValue
 
 // The values of ContactSalutationValue when the package was generated.
 const (
@@ -280,7 +281,7 @@ const (
 
 // ContactMailingGeocodeAccuracyValue is a value of Contact.MailingGeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 // Values[ContactMailingGeocodeAccuracyValue]() lists its values.
-type ContactMailingGeocodeAccuracyValue string
+type ContactMailingGeocodeAccuracyValue = picklisttypes.ContactMailingGeocodeAccuracyValue
 
 // The values of ContactMailingGeocodeAccuracyValue when the package was generated.
 const (
@@ -299,7 +300,7 @@ const (
 
 // ContactLeadSourceValue is a value of Contact.LeadSource, an open picklist: other values are accepted too.
 // Values[ContactLeadSourceValue]() lists its values.
-type ContactLeadSourceValue string
+type ContactLeadSourceValue = picklisttypes.ContactLeadSourceValue
 
 // The values of ContactLeadSourceValue when the package was generated.
 const (
@@ -312,7 +313,7 @@ const (
 
 // ContactLevelCValue is a value of Contact.Level__c, an open picklist: other values are accepted too.
 // Values[ContactLevelCValue]() lists its values.
-type ContactLevelCValue string
+type ContactLevelCValue = picklisttypes.ContactLevelCValue
 
 // The values of ContactLevelCValue when the package was generated.
 const (
@@ -323,7 +324,7 @@ const (
 
 // LeadSalutationValue is a value of Lead.Salutation, an open picklist: other values are accepted too.
 // Values[LeadSalutationValue]() lists its values.
-type LeadSalutationValue string
+type LeadSalutationValue = picklisttypes.LeadSalutationValue
 
 // The values of LeadSalutationValue when the package was generated.
 const (
@@ -337,7 +338,7 @@ const (
 
 // LeadGeocodeAccuracyValue is a value of Lead.GeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 // Values[LeadGeocodeAccuracyValue]() lists its values.
-type LeadGeocodeAccuracyValue string
+type LeadGeocodeAccuracyValue = picklisttypes.LeadGeocodeAccuracyValue
 
 // The values of LeadGeocodeAccuracyValue when the package was generated.
 const (
@@ -356,7 +357,7 @@ const (
 
 // LeadLeadSourceValue is a value of Lead.LeadSource, an open picklist: other values are accepted too.
 // Values[LeadLeadSourceValue]() lists its values.
-type LeadLeadSourceValue string
+type LeadLeadSourceValue = picklisttypes.LeadLeadSourceValue
 
 // The values of LeadLeadSourceValue when the package was generated.
 const (
@@ -369,7 +370,7 @@ const (
 
 // LeadStatusValue is a value of Lead.Status, an open picklist: other values are accepted too.
 // Values[LeadStatusValue]() lists its values.
-type LeadStatusValue string
+type LeadStatusValue = picklisttypes.LeadStatusValue
 
 // The values of LeadStatusValue when the package was generated.
 const (
@@ -381,7 +382,7 @@ const (
 
 // LeadIndustryValue is a value of Lead.Industry, an open picklist: other values are accepted too.
 // Values[LeadIndustryValue]() lists its values.
-type LeadIndustryValue string
+type LeadIndustryValue = picklisttypes.LeadIndustryValue
 
 // The values of LeadIndustryValue when the package was generated.
 const (
@@ -421,7 +422,7 @@ const (
 
 // LeadRatingValue is a value of Lead.Rating, an open picklist: other values are accepted too.
 // Values[LeadRatingValue]() lists its values.
-type LeadRatingValue string
+type LeadRatingValue = picklisttypes.LeadRatingValue
 
 // The values of LeadRatingValue when the package was generated.
 const (
@@ -432,7 +433,7 @@ const (
 
 // LeadProductInterestCValue is a value of Lead.ProductInterest__c, an open picklist: other values are accepted too.
 // Values[LeadProductInterestCValue]() lists its values.
-type LeadProductInterestCValue string
+type LeadProductInterestCValue = picklisttypes.LeadProductInterestCValue
 
 // The values of LeadProductInterestCValue when the package was generated.
 const (
@@ -443,7 +444,7 @@ const (
 
 // OpportunityStageNameValue is a value of Opportunity.StageName, an open picklist: other values are accepted too.
 // Values[OpportunityStageNameValue]() lists its values.
-type OpportunityStageNameValue string
+type OpportunityStageNameValue = picklisttypes.OpportunityStageNameValue
 
 // The values of OpportunityStageNameValue when the package was generated.
 const (
@@ -461,7 +462,7 @@ const (
 
 // OpportunityTypeValue is a value of Opportunity.Type, an open picklist: other values are accepted too.
 // Values[OpportunityTypeValue]() lists its values.
-type OpportunityTypeValue string
+type OpportunityTypeValue = picklisttypes.OpportunityTypeValue
 
 // The values of OpportunityTypeValue when the package was generated.
 const (
@@ -473,7 +474,7 @@ const (
 
 // OpportunityLeadSourceValue is a value of Opportunity.LeadSource, an open picklist: other values are accepted too.
 // Values[OpportunityLeadSourceValue]() lists its values.
-type OpportunityLeadSourceValue string
+type OpportunityLeadSourceValue = picklisttypes.OpportunityLeadSourceValue
 
 // The values of OpportunityLeadSourceValue when the package was generated.
 const (
@@ -486,7 +487,7 @@ const (
 
 // OpportunityForecastCategoryValue is a value of Opportunity.ForecastCategory, a restricted picklist: Salesforce accepts no other value.
 // Values[OpportunityForecastCategoryValue]() lists its values.
-type OpportunityForecastCategoryValue string
+type OpportunityForecastCategoryValue = picklisttypes.OpportunityForecastCategoryValue
 
 // The values of OpportunityForecastCategoryValue when the package was generated.
 const (
@@ -500,7 +501,7 @@ const (
 
 // OpportunityForecastCategoryNameValue is a value of Opportunity.ForecastCategoryName, a restricted picklist: Salesforce accepts no other value.
 // Values[OpportunityForecastCategoryNameValue]() lists its values.
-type OpportunityForecastCategoryNameValue string
+type OpportunityForecastCategoryNameValue = picklisttypes.OpportunityForecastCategoryNameValue
 
 // The values of OpportunityForecastCategoryNameValue when the package was generated.
 const (
@@ -513,7 +514,7 @@ const (
 
 // OpportunityDeliveryInstallationStatusCValue is a value of Opportunity.DeliveryInstallationStatus__c, an open picklist: other values are accepted too.
 // Values[OpportunityDeliveryInstallationStatusCValue]() lists its values.
-type OpportunityDeliveryInstallationStatusCValue string
+type OpportunityDeliveryInstallationStatusCValue = picklisttypes.OpportunityDeliveryInstallationStatusCValue
 
 // The values of OpportunityDeliveryInstallationStatusCValue when the package was generated.
 const (
@@ -524,7 +525,7 @@ const (
 
 // TaskSubjectValue is a value of Task.Subject, an open picklist: other values are accepted too.
 // Values[TaskSubjectValue]() lists its values.
-type TaskSubjectValue string
+type TaskSubjectValue = picklisttypes.TaskSubjectValue
 
 // The values of TaskSubjectValue when the package was generated.
 const (
@@ -537,7 +538,7 @@ const (
 
 // TaskStatusValue is a value of Task.Status, an open picklist: other values are accepted too.
 // Values[TaskStatusValue]() lists its values.
-type TaskStatusValue string
+type TaskStatusValue = picklisttypes.TaskStatusValue
 
 // The values of TaskStatusValue when the package was generated.
 const (
@@ -550,7 +551,7 @@ const (
 
 // TaskPriorityValue is a value of Task.Priority, an open picklist: other values are accepted too.
 // Values[TaskPriorityValue]() lists its values.
-type TaskPriorityValue string
+type TaskPriorityValue = picklisttypes.TaskPriorityValue
 
 // The values of TaskPriorityValue when the package was generated.
 const (
@@ -561,7 +562,7 @@ const (
 
 // TaskCallTypeValue is a value of Task.CallType, a restricted picklist: Salesforce accepts no other value.
 // Values[TaskCallTypeValue]() lists its values.
-type TaskCallTypeValue string
+type TaskCallTypeValue = picklisttypes.TaskCallTypeValue
 
 // The values of TaskCallTypeValue when the package was generated.
 const (
@@ -572,7 +573,7 @@ const (
 
 // TaskTaskSubtypeValue is a value of Task.TaskSubtype, a restricted picklist: Salesforce accepts no other value.
 // Values[TaskTaskSubtypeValue]() lists its values.
-type TaskTaskSubtypeValue string
+type TaskTaskSubtypeValue = picklisttypes.TaskTaskSubtypeValue
 
 // The values of TaskTaskSubtypeValue when the package was generated.
 const (
@@ -586,7 +587,7 @@ const (
 
 // UserGeocodeAccuracyValue is a value of User.GeocodeAccuracy, a restricted picklist: Salesforce accepts no other value.
 // Values[UserGeocodeAccuracyValue]() lists its values.
-type UserGeocodeAccuracyValue string
+type UserGeocodeAccuracyValue = picklisttypes.UserGeocodeAccuracyValue
 
 // The values of UserGeocodeAccuracyValue when the package was generated.
 const (
@@ -605,7 +606,7 @@ const (
 
 // UserTimeZoneSidKeyValue is a value of User.TimeZoneSidKey, a restricted picklist: Salesforce accepts no other value.
 // Values[UserTimeZoneSidKeyValue]() lists its values.
-type UserTimeZoneSidKeyValue string
+type UserTimeZoneSidKeyValue = picklisttypes.UserTimeZoneSidKeyValue
 
 // The values of UserTimeZoneSidKeyValue when the package was generated.
 const (
@@ -637,7 +638,7 @@ const (
 
 // UserLocaleSidKeyValue is a value of User.LocaleSidKey, a restricted picklist: Salesforce accepts no other value.
 // Values[UserLocaleSidKeyValue]() lists its values.
-type UserLocaleSidKeyValue string
+type UserLocaleSidKeyValue = picklisttypes.UserLocaleSidKeyValue
 
 // The values of UserLocaleSidKeyValue when the package was generated.
 const (
@@ -662,7 +663,7 @@ const (
 
 // UserEmailEncodingKeyValue is a value of User.EmailEncodingKey, a restricted picklist: Salesforce accepts no other value.
 // Values[UserEmailEncodingKeyValue]() lists its values.
-type UserEmailEncodingKeyValue string
+type UserEmailEncodingKeyValue = picklisttypes.UserEmailEncodingKeyValue
 
 // The values of UserEmailEncodingKeyValue when the package was generated.
 const (
@@ -680,7 +681,7 @@ const (
 
 // UserUserTypeValue is a value of User.UserType, a restricted picklist: Salesforce accepts no other value.
 // Values[UserUserTypeValue]() lists its values.
-type UserUserTypeValue string
+type UserUserTypeValue = picklisttypes.UserUserTypeValue
 
 // The values of UserUserTypeValue when the package was generated.
 const (
@@ -696,7 +697,7 @@ const (
 
 // UserLanguageLocaleKeyValue is a value of User.LanguageLocaleKey, a restricted picklist: Salesforce accepts no other value.
 // Values[UserLanguageLocaleKeyValue]() lists its values.
-type UserLanguageLocaleKeyValue string
+type UserLanguageLocaleKeyValue = picklisttypes.UserLanguageLocaleKeyValue
 
 // The values of UserLanguageLocaleKeyValue when the package was generated.
 const (
@@ -721,7 +722,7 @@ const (
 
 // WidgetCStatusCValue is a value of Widget__c.Status__c, a restricted picklist: Salesforce accepts no other value.
 // Values[WidgetCStatusCValue]() lists its values.
-type WidgetCStatusCValue string
+type WidgetCStatusCValue = picklisttypes.WidgetCStatusCValue
 
 // The values of WidgetCStatusCValue when the package was generated.
 const (
@@ -732,7 +733,7 @@ const (
 
 // WidgetCCategoryCValue is a value of Widget__c.Category__c, an open picklist: other values are accepted too.
 // Values[WidgetCCategoryCValue]() lists its values.
-type WidgetCCategoryCValue string
+type WidgetCCategoryCValue = picklisttypes.WidgetCCategoryCValue
 
 // The values of WidgetCCategoryCValue when the package was generated.
 const (
@@ -744,7 +745,7 @@ const (
 
 // WidgetCSubcategoryCValue is a value of Widget__c.Subcategory__c, an open picklist: other values are accepted too.
 // Values[WidgetCSubcategoryCValue]() lists its values.
-type WidgetCSubcategoryCValue string
+type WidgetCSubcategoryCValue = picklisttypes.WidgetCSubcategoryCValue
 
 // The values of WidgetCSubcategoryCValue when the package was generated.
 const (
@@ -763,7 +764,7 @@ const (
 
 // WidgetCColorsCValue is a value of Widget__c.Colors__c, an open picklist: other values are accepted too.
 // Values[WidgetCColorsCValue]() lists its values.
-type WidgetCColorsCValue string
+type WidgetCColorsCValue = picklisttypes.WidgetCColorsCValue
 
 // The values of WidgetCColorsCValue when the package was generated.
 const (
@@ -776,7 +777,7 @@ const (
 
 // WidgetCFinishCValue is a value of Widget__c.Finish__c, an open picklist: other values are accepted too.
 // Values[WidgetCFinishCValue]() lists its values.
-type WidgetCFinishCValue string
+type WidgetCFinishCValue = picklisttypes.WidgetCFinishCValue
 
 // The values of WidgetCFinishCValue when the package was generated.
 const (
@@ -787,7 +788,7 @@ const (
 
 // WidgetCShipToStateCodeSValue is a value of Widget__c.Ship_To__StateCode__s, a restricted picklist: Salesforce accepts no other value.
 // Values[WidgetCShipToStateCodeSValue]() lists its values.
-type WidgetCShipToStateCodeSValue string
+type WidgetCShipToStateCodeSValue = picklisttypes.WidgetCShipToStateCodeSValue
 
 // The values of WidgetCShipToStateCodeSValue when the package was generated.
 const (
@@ -807,7 +808,7 @@ const (
 
 // WidgetCShipToCountryCodeSValue is a value of Widget__c.Ship_To__CountryCode__s, a restricted picklist: Salesforce accepts no other value.
 // Values[WidgetCShipToCountryCodeSValue]() lists its values.
-type WidgetCShipToCountryCodeSValue string
+type WidgetCShipToCountryCodeSValue = picklisttypes.WidgetCShipToCountryCodeSValue
 
 // The values of WidgetCShipToCountryCodeSValue when the package was generated.
 const (
@@ -820,7 +821,7 @@ const (
 
 // WidgetCShipToGeocodeAccuracySValue is a value of Widget__c.Ship_To__GeocodeAccuracy__s, a restricted picklist: Salesforce accepts no other value.
 // Values[WidgetCShipToGeocodeAccuracySValue]() lists its values.
-type WidgetCShipToGeocodeAccuracySValue string
+type WidgetCShipToGeocodeAccuracySValue = picklisttypes.WidgetCShipToGeocodeAccuracySValue
 
 // The values of WidgetCShipToGeocodeAccuracySValue when the package was generated.
 const (
