@@ -138,7 +138,7 @@ func (f *fieldPlan) appendFast(out []byte, p unsafe.Pointer) ([]byte, bool) {
 				return appendPlain(out, v), true
 			}
 		}
-	case fastNullableString: // nullable.Nullable[string], whose underlying type is map[bool]string
+	case fastNullableString: // nullable.Nullable[S] of a string type S: a map[bool]S, read as a map[bool]string
 		m := *(*map[bool]string)(p)
 		if _, null := m[false]; null {
 			return append(out, "null"...), true
@@ -176,7 +176,7 @@ const (
 	slowPath           fastPath = iota // json.Marshal
 	fastPointer                        // a pointer to a plain value (see plainKind)
 	fastNullable                       // a nullable.Nullable of a plain value
-	fastNullableString                 // a nullable.Nullable[string]
+	fastNullableString                 // a nullable.Nullable of a string type
 )
 
 // fastPathOf returns the fast path for a field of type t.
@@ -187,7 +187,9 @@ func fastPathOf(t reflect.Type) fastPath {
 	case t.Kind() != reflect.Map || t.PkgPath() != "github.com/oapi-codegen/nullable" ||
 		!strings.HasPrefix(t.Name(), "Nullable[") || t.Key().Kind() != reflect.Bool || !plainKind(t.Elem()):
 		return slowPath
-	case t.Elem() == reflect.TypeFor[string](): // a map[bool]string underneath
+	case t.Elem().Kind() == reflect.String:
+		// A map[bool]string underneath, or a map[bool]S of a string type S
+		// (a picklist type), which has the same layout and hash.
 		return fastNullableString
 	default:
 		return fastNullable
