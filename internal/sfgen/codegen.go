@@ -309,7 +309,7 @@ func PicklistsCode(m *Model, cfg *Config) (types, values []byte) {
 // a line per type, its name and its values separated by tabs. No picklist
 // value holds a tab or a line break (the generator keeps values with
 // control characters out of the picklists). One string costs the compiler
-// less than a string per type: 0.1 s less at 7,000 types.
+// less than a string per type: 0.2 s less at 7,000 types.
 const valuesCode = `
 // Values returns the values of the picklist type T when the package was
 // generated, in the describe's order (the order Salesforce lists them),
