@@ -298,7 +298,7 @@ func PicklistsCode(m *Model, cfg *Config) (types, values []byte) {
 		"// generation; an open picklist accepts it all the same.\n",
 		PicklistsPackage, cfg.Package, first, example.Values[0].GoName, first)
 	fmt.Fprintf(&vb, valuesCode, PicklistsPackage, first, example.Values[0].Value, example.GoName, rawString(table.String()))
-	values = goFile(doc, PicklistsPackage, []string{cfg.ImportPath + "/" + PicklistTypesPackage, "reflect", "strings", "sync"}, vb.Bytes())
+	values = goFile(doc, PicklistsPackage, []goImport{{path: cfg.ImportPath + "/" + PicklistTypesPackage}, {path: "reflect"}, {path: "strings"}, {path: "sync"}}, vb.Bytes())
 	types = goFile(fmt.Sprintf("// Package picklisttypes declares the picklist types of package %s.\n"+
 		"// Package %s/picklists declares them too, with their values: use that one.\n", cfg.Package, cfg.Package),
 		"picklisttypes", nil, tb.Bytes())

@@ -7,6 +7,8 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
+	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,18 +87,18 @@ func (cc *chunkCode) files(cfg *Config) []File {
 	var out []File
 	for _, o := range cc.order {
 		c := cc.code[o]
-		var imps []string
+		// The picklist types, under the name of the package that declares
+		// them with their values (see PicklistsCode).
+		var imps []goImport
 		for _, imp := range knownImports {
 			if c.uses[imp.name] {
-				imps = append(imps, imp.path)
+				imps = append(imps, imp)
 			}
 		}
 		if c.uses[PicklistsPackage] {
-			// The picklist types, under the name of the package that
-			// declares them with their values (see PicklistsCode).
-			imps = append(imps, PicklistsPackage+" "+strconv.Quote(cfg.ImportPath+"/"+PicklistTypesPackage))
-			sort.Slice(imps, func(i, j int) bool { return importPath(imps[i]) < importPath(imps[j]) })
+			imps = append(imps, goImport{PicklistsPackage, cfg.ImportPath + "/" + PicklistTypesPackage})
 		}
+		slices.SortFunc(imps, func(a, b goImport) int { return strings.Compare(a.path, b.path) })
 		out = append(out, File{Name: objectFile(o.API), Data: goFile("", cfg.Package, imps, c.models.Bytes())})
 	}
 	return out
@@ -127,28 +129,32 @@ func init() {
 	}
 }
 
+// goImport is an import of a generated file: the name the code uses and
+// the path. goFile writes the name only where it is not the path's last
+// element.
+type goImport struct{ name, path string }
+
 // knownImports are the packages generated models can use; a file imports
 // the ones its code names.
-var knownImports = []struct{ name, path string }{
+var knownImports = []goImport{
 	{"json", "encoding/json"},
 	{"nullable", "github.com/oapi-codegen/nullable"},
 	{"sftype", sftypeImport},
 }
 
 // goFile puts the generator's header, the package's doc comment (may be
-// empty), its package clause and imports before formatted declarations.
-// Each import is a path, or a name, a space and the quoted path; they come
-// sorted by path, as gofmt sorts them.
-func goFile(doc, pkg string, imps []string, body []byte) []byte {
+// empty), its package clause and imports (sorted by path, as gofmt sorts
+// them) before formatted declarations.
+func goFile(doc, pkg string, imps []goImport, body []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(len(body) + len(doc) + 256)
 	b.WriteString(header)
 	fmt.Fprintf(&b, "\n%spackage %s\n", doc, pkg)
-	spec := func(imp string) string {
-		if name, path, ok := strings.Cut(imp, " "); ok {
-			return name + " " + path // already quoted
+	spec := func(imp goImport) string {
+		if imp.name == "" || imp.name == path.Base(imp.path) {
+			return strconv.Quote(imp.path)
 		}
-		return strconv.Quote(imp)
+		return imp.name + " " + strconv.Quote(imp.path)
 	}
 	switch len(imps) {
 	case 0:
@@ -163,16 +169,6 @@ func goFile(doc, pkg string, imps []string, body []byte) []byte {
 	}
 	b.Write(body)
 	return b.Bytes()
-}
-
-// importPath is the path of an import as goFile takes it: a path, or a
-// name and a quoted path.
-func importPath(imp string) string {
-	if _, path, ok := strings.Cut(imp, " "); ok {
-		p, _ := strconv.Unquote(path)
-		return p
-	}
-	return imp
 }
 
 // commentsOf is the part of a file's comments (in source order) that lies
