@@ -185,19 +185,15 @@ func commentsOf(all []*ast.CommentGroup, gd *ast.GenDecl) []*ast.CommentGroup {
 	return all[lo:max(lo, hi)]
 }
 
-// declType is the Go type a generated declaration belongs to: the type it
-// declares, or the type of its constants.
+// declType is the Go type a generated declaration declares. oapi-codegen
+// writes nothing else for the shapes (their schemas hold no enum), and
+// anything else is owned by no object.
 func declType(gd *ast.GenDecl) string {
 	if len(gd.Specs) == 0 {
 		return ""
 	}
-	switch s := gd.Specs[0].(type) {
-	case *ast.TypeSpec:
+	if s, ok := gd.Specs[0].(*ast.TypeSpec); ok {
 		return s.Name.Name
-	case *ast.ValueSpec:
-		if id, ok := s.Type.(*ast.Ident); ok {
-			return id.Name
-		}
 	}
 	return ""
 }
