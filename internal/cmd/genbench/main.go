@@ -40,9 +40,9 @@ func main() {
 	}
 }
 
-// round is what one round measured.
+// round is what one round measured: seconds, and peak RSS in MB.
 type round struct {
-	genSeconds, genCPU, genSteal, genRSSMB       float64
+	genSeconds, genCPU, genSteal, genRSS         float64
 	buildSeconds, buildCPU, buildSteal, buildRSS float64
 }
 
@@ -92,7 +92,7 @@ func run(objects, fields, rounds int, keep bool, profile string) error {
 			return err
 		}
 		fmt.Printf("# round %d: generate %.2f s (%.2f s CPU, %.2f stolen, %.0f MB), build %.2f s (%.2f s CPU, %.2f stolen, %.0f MB)\n",
-			i+1, r.genSeconds, r.genCPU, r.genSteal, r.genRSSMB, r.buildSeconds, r.buildCPU, r.buildSteal, r.buildRSS)
+			i+1, r.genSeconds, r.genCPU, r.genSteal, r.genRSS, r.buildSeconds, r.buildCPU, r.buildSteal, r.buildRSS)
 		rs = append(rs, r)
 	}
 
@@ -127,7 +127,7 @@ func run(objects, fields, rounds int, keep bool, profile string) error {
 		return (v[len(v)/2-1] + v[len(v)/2]) / 2
 	}
 	fmt.Printf("figure: generate_seconds_%d = %.2f\n", objects, median(func(r round) float64 { return r.genSeconds }))
-	fmt.Printf("figure: generate_peak_rss_mb_%d = %.0f\n", objects, median(func(r round) float64 { return r.genRSSMB }))
+	fmt.Printf("figure: generate_peak_rss_mb_%d = %.0f\n", objects, median(func(r round) float64 { return r.genRSS }))
 	fmt.Printf("figure: build_seconds_%d = %.2f\n", objects, median(func(r round) float64 { return r.buildSeconds }))
 	fmt.Printf("figure: build_peak_rss_mb_%d = %.0f\n", objects, median(func(r round) float64 { return r.buildRSS }))
 	fmt.Printf("# medians of %d rounds; CPU: generate %.2f s, build %.2f s\n", rounds,
@@ -148,7 +148,7 @@ func measure(root, bin string, cfg *sfgen.Config) (round, error) {
 	r.genSeconds = time.Since(start).Seconds()
 	r.genSteal = stealSeconds() - steal0
 	r.genCPU = cpuSeconds(gen.ProcessState)
-	r.genRSSMB = float64(gen.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024
+	r.genRSS = float64(gen.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024
 
 	rel, _ := filepath.Rel(root, cfg.Out)
 	steal0 = stealSeconds()
