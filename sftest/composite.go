@@ -49,7 +49,7 @@ var (
 // composite serves POST /composite: the subrequests run in order, through
 // the org's own routes, as one API call; a failure under allOrNone rolls
 // back every write of the request.
-func (o *Org) composite(r *http.Request, version string) response {
+func (o *Org) composite(r *http.Request) response {
 	var req struct {
 		AllOrNone         bool         `json:"allOrNone"`
 		CompositeRequest  []subRequest `json:"compositeRequest"`
@@ -61,7 +61,7 @@ func (o *Org) composite(r *http.Request, version string) response {
 	if apiErr := checkSubrequests(req.CompositeRequest, maxSubrequests, true); apiErr != nil {
 		return errResponse(apiErr)
 	}
-	resps := o.runSubrequests(r, version, req.CompositeRequest, req.AllOrNone)
+	resps := o.runSubrequests(r, req.CompositeRequest, req.AllOrNone)
 	return jsonResponse(http.StatusOK, mustJSON(map[string]any{"compositeResponse": resps}))
 }
 
@@ -119,7 +119,7 @@ func subPath(u string) string {
 // runSubrequests runs subs in order with the journal on. Under allOrNone,
 // the first failure halts the rest and rolls back every write; the
 // subresponses of the others become PROCESSING_HALTED.
-func (o *Org) runSubrequests(r *http.Request, version string, subs []subRequest, allOrNone bool) []subResponse {
+func (o *Org) runSubrequests(r *http.Request, subs []subRequest, allOrNone bool) []subResponse {
 	var journal []func()
 	o.mu.Lock()
 	o.journal = &journal
@@ -137,7 +137,7 @@ func (o *Org) runSubrequests(r *http.Request, version string, subs []subRequest,
 			resps[i] = halted(s.ReferenceID, haltedRolledBack)
 			continue
 		}
-		resps[i] = o.runSubrequest(r, version, s, results)
+		resps[i] = o.runSubrequest(r, s, results)
 		results[s.ReferenceID] = &resps[i]
 		if resps[i].Status >= 300 && failed < 0 {
 			failed = i
@@ -165,7 +165,7 @@ func halted(ref, msg string) subResponse {
 
 // runSubrequest resolves the references of s against the earlier results
 // and serves it through the org's routes.
-func (o *Org) runSubrequest(r *http.Request, version string, s subRequest, results map[string]*subResponse) subResponse {
+func (o *Org) runSubrequest(r *http.Request, s subRequest, results map[string]*subResponse) subResponse {
 	fail := func(e *apiError) subResponse {
 		return subResponse{Status: e.status, ReferenceID: s.ReferenceID, Body: e.body()}
 	}
@@ -306,7 +306,7 @@ func lookupPath(doc any, path string) (any, bool) {
 
 // graph serves POST /composite/graph: each graph runs like an allOrNone
 // composite request, on its own.
-func (o *Org) graph(r *http.Request, version string) response {
+func (o *Org) graph(r *http.Request) response {
 	var req struct {
 		Graphs []struct {
 			GraphID          string       `json:"graphId"`
@@ -339,7 +339,7 @@ func (o *Org) graph(r *http.Request, version string) response {
 	out := make([]graphResponse, len(req.Graphs))
 	for i, g := range req.Graphs {
 		out[i].GraphID = g.GraphID
-		out[i].GraphResponse.CompositeResponse = o.runSubrequests(r, version, g.CompositeRequest, true)
+		out[i].GraphResponse.CompositeResponse = o.runSubrequests(r, g.CompositeRequest, true)
 		out[i].IsSuccessful = true
 		for _, s := range out[i].GraphResponse.CompositeResponse {
 			if s.Status >= 300 {

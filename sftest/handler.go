@@ -211,11 +211,11 @@ func (o *Org) route(r *http.Request) route {
 	case seg[0] == "composite" && len(seg) >= 2 && seg[1] == "sobjects":
 		return o.collectionsRoute(r, version, seg[2:])
 	case seg[0] == "composite" && len(seg) == 1:
-		return post(EndpointComposite, func() response { return o.composite(r, version) })
+		return post(EndpointComposite, func() response { return o.composite(r) })
 	case seg[0] == "composite" && len(seg) == 3 && seg[1] == "tree":
 		return post(EndpointTree, func() response { return o.tree(r, seg[2]) })
 	case seg[0] == "composite" && len(seg) == 2 && seg[1] == "graph":
-		return post(EndpointGraph, func() response { return o.graph(r, version) })
+		return post(EndpointGraph, func() response { return o.graph(r) })
 	case seg[0] == "search" && len(seg) == 1:
 		return get(EndpointSearch, func() response { return o.search(r, version) })
 	case seg[0] == "jobs":

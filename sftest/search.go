@@ -262,13 +262,14 @@ func (o *Org) search(r *http.Request, version string) response {
 	defer o.mu.Unlock()
 	b := []byte(`{"searchRecords":[`)
 	n := 0
+returning:
 	for _, ret := range sq.returning {
 		s := buildSel(ret.paths)
 		for _, rec := range o.table(ret.obj).recs {
-			if rec.deleted || (sq.limit > 0 && n >= sq.limit) {
-				continue
+			if sq.limit > 0 && n >= sq.limit {
+				break returning
 			}
-			if !o.searchable(rec, sq.scope, match) {
+			if rec.deleted || !o.searchable(rec, sq.scope, match) {
 				continue
 			}
 			if n > 0 {

@@ -334,6 +334,14 @@ func TestSearch(t *testing.T) {
 	if len(accts) != 2 || len(cons) != 1 || *cons[0].Email != "a@acme.example" || res.Len() != 3 {
 		t.Errorf("accounts %d, contacts %d, types %v", len(accts), len(cons), res.Types())
 	}
+	// LIMIT caps the records of all RETURNING objects together.
+	res, err = sobjects.Search(ctx, c, "FIND {acme*} RETURNING Account(Name), Contact(LastName) LIMIT 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Len() != 2 || len(res.Types()) != 1 {
+		t.Errorf("LIMIT 2: %d records, types %v", res.Len(), res.Types())
+	}
 	for construct, sosl := range map[string]string{
 		"WHERE":      "FIND {acme} RETURNING Account(Name WHERE Name = 'x')",
 		"OR":         "FIND {acme OR globex} RETURNING Account(Name)",

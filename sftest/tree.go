@@ -27,11 +27,15 @@ func (o *Org) tree(r *http.Request, rootName string) response {
 		return errResponse(apiErr)
 	}
 	t := &treeRun{o: o, types: map[string]bool{}, refs: map[string]bool{}}
-	// Validate the shape (counts, depth, types, referenceIds) before writing.
+	// Read and validate the shape (counts, depth, types, referenceIds)
+	// before writing.
+	recs := make([]*treeRecord, 0, len(req.Records))
 	for _, raw := range req.Records {
-		if apiErr := t.scan(raw, root, 1); apiErr != nil {
+		rec, apiErr := t.scan(raw, root, 1)
+		if apiErr != nil {
 			return errResponse(apiErr)
 		}
+		recs = append(recs, rec)
 	}
 	if t.count > maxTreeRecords {
 		return errResponse(errorf(http.StatusBadRequest, "LIMIT_EXCEEDED", "Maximum number of records exceeded: %d, the limit is %d", t.count, maxTreeRecords))
@@ -44,8 +48,8 @@ func (o *Org) tree(r *http.Request, rootName string) response {
 	defer o.mu.Unlock()
 	o.journal = &journal
 	defer func() { o.journal = nil }()
-	for _, raw := range req.Records {
-		t.create(raw, root, "", "")
+	for _, rec := range recs {
+		t.create(rec, "", "")
 	}
 	if t.failed {
 		for i := len(journal) - 1; i >= 0; i-- {
@@ -96,89 +100,92 @@ func (o *Org) childRel(obj *object, name string) (*object, string) {
 	return nil, ""
 }
 
-// scan checks one record and its children: type, referenceId, depth.
-func (t *treeRun) scan(raw json.RawMessage, obj *object, depth int) *apiError {
+// treeRecord is a record of the tree as scan read it: its fields (unknown
+// ones included, for the create to report) and its children.
+type treeRecord struct {
+	obj      *object
+	ref      string
+	fields   []member
+	children []treeChildren
+}
+
+// treeChildren are the records of one child relationship and the field
+// that references their parent.
+type treeChildren struct {
+	field string
+	recs  []*treeRecord
+}
+
+// scan reads and checks one record and its children: type, referenceId,
+// depth.
+func (t *treeRun) scan(raw json.RawMessage, obj *object, depth int) (*treeRecord, *apiError) {
 	if depth > maxTreeDepth {
-		return errorf(http.StatusBadRequest, "LIMIT_EXCEEDED", "Maximum depth exceeded: the limit is %d levels", maxTreeDepth)
+		return nil, errorf(http.StatusBadRequest, "LIMIT_EXCEEDED", "Maximum depth exceeded: the limit is %d levels", maxTreeDepth)
 	}
 	ms, apiErr := parseObject(raw, obj.name)
 	if apiErr != nil {
-		return apiErr
+		return nil, apiErr
 	}
 	typ, ref := treeAttrs(ms)
 	if typ == "" || !strings.EqualFold(typ, obj.name) {
-		return errorf(http.StatusBadRequest, "INVALID_INPUT", "Every record needs attributes.type %s, found %q", obj.name, typ)
+		return nil, errorf(http.StatusBadRequest, "INVALID_INPUT", "Every record needs attributes.type %s, found %q", obj.name, typ)
 	}
 	if !refIDRE.MatchString(ref) || t.refs[ref] {
-		return errorf(http.StatusBadRequest, "INVALID_INPUT", "Every record needs a unique attributes.referenceId, found %q", ref)
+		return nil, errorf(http.StatusBadRequest, "INVALID_INPUT", "Every record needs a unique attributes.referenceId, found %q", ref)
 	}
 	t.refs[ref] = true
 	t.count++
 	t.types[obj.name] = true
+	rec := &treeRecord{obj: obj, ref: ref}
 	for _, m := range ms {
-		if m.key == "attributes" || obj.field(m.key) != nil {
+		if m.key == "attributes" {
 			continue
 		}
-		child, _ := t.o.childRel(obj, m.key)
+		var child *object
+		var field string
+		if obj.field(m.key) == nil {
+			child, field = t.o.childRel(obj, m.key)
+		}
 		if child == nil {
-			continue // an unknown field: the create reports it
+			rec.fields = append(rec.fields, m) // an unknown field: the create reports it
+			continue
 		}
 		var nested struct {
 			Records []json.RawMessage `json:"records"`
 		}
 		if err := json.Unmarshal(m.raw, &nested); err != nil {
-			return errorf(http.StatusBadRequest, "JSON_PARSER_ERROR", "%s: want {\"records\":[…]}", m.key)
+			return nil, errorf(http.StatusBadRequest, "JSON_PARSER_ERROR", "%s: want {\"records\":[…]}", m.key)
 		}
+		cs := treeChildren{field: field}
 		for _, c := range nested.Records {
-			if apiErr := t.scan(c, child, depth+1); apiErr != nil {
-				return apiErr
+			cr, apiErr := t.scan(c, child, depth+1)
+			if apiErr != nil {
+				return nil, apiErr
 			}
+			cs.recs = append(cs.recs, cr)
 		}
+		rec.children = append(rec.children, cs)
 	}
-	return nil
+	return rec, nil
 }
 
 // create creates one record, its parent's id in parentField, then its
 // children. o.mu is held.
-func (t *treeRun) create(raw json.RawMessage, obj *object, parentField, parentID string) {
-	ms, _ := parseObject(raw, obj.name)
-	_, ref := treeAttrs(ms)
-	var fields []member
-	type childSet struct {
-		obj   *object
-		field string
-		recs  []json.RawMessage
-	}
-	var children []childSet
-	for _, m := range ms {
-		if m.key == "attributes" {
-			continue
-		}
-		if obj.field(m.key) == nil {
-			if child, f := t.o.childRel(obj, m.key); child != nil {
-				var nested struct {
-					Records []json.RawMessage `json:"records"`
-				}
-				_ = json.Unmarshal(m.raw, &nested)
-				children = append(children, childSet{child, f, nested.Records})
-				continue
-			}
-		}
-		fields = append(fields, m)
-	}
+func (t *treeRun) create(tr *treeRecord, parentField, parentID string) {
+	fields := tr.fields
 	if parentField != "" {
-		fields = append(fields, member{key: parentField, raw: mustJSON(parentID), line: 1, col: 1})
+		fields = append(fields[:len(fields):len(fields)], member{key: parentField, raw: mustJSON(parentID), line: 1, col: 1})
 	}
-	rec, _, apiErr := t.o.write(obj, fields, modeCreate, nil)
+	rec, _, apiErr := t.o.write(tr.obj, fields, modeCreate, nil)
 	if apiErr != nil {
 		t.failed = true
-		t.results = append(t.results, treeResult{ReferenceID: ref, Errors: []resultError{apiErr.result()}})
+		t.results = append(t.results, treeResult{ReferenceID: tr.ref, Errors: []resultError{apiErr.result()}})
 		return
 	}
-	t.results = append(t.results, treeResult{ReferenceID: ref, ID: rec.id})
-	for _, cs := range children {
+	t.results = append(t.results, treeResult{ReferenceID: tr.ref, ID: rec.id})
+	for _, cs := range tr.children {
 		for _, c := range cs.recs {
-			t.create(c, cs.obj, cs.field, rec.id)
+			t.create(c, cs.field, rec.id)
 		}
 	}
 }

@@ -331,3 +331,54 @@ func TestDescribeShapes(t *testing.T) {
 		t.Errorf("versions: %d %v", resp.StatusCode, resp.Header)
 	}
 }
+
+// TestTreeShapes: the tree endpoint's own checks, which sobjects.CreateTree
+// never lets through, and its answers: ids per referenceId, each child
+// referencing its parent, and a failed record that creates nothing.
+func TestTreeShapes(t *testing.T) {
+	org := sftest.NewOrg(t)
+	c := newRaw(t, org)
+	path := v + "/composite/tree/Account"
+	for body, code := range map[string]string{
+		`{"records":[{"attributes":{"type":"Contact","referenceId":"r1"},"LastName":"x"}]}`:                                                             "INVALID_INPUT",
+		`{"records":[{"attributes":{"type":"Account","referenceId":"r1"},"Name":"a"},{"attributes":{"type":"Account","referenceId":"r1"},"Name":"b"}]}`: "INVALID_INPUT",
+		`{"records":[{"attributes":{"type":"Account","referenceId":"r1"},"Name":"a","Contacts":[]}]}`:                                                   "JSON_PARSER_ERROR",
+	} {
+		c.expectError(http.StatusBadRequest, code, "POST", path, body)
+	}
+	if n := org.Count("Account") + org.Count("Contact"); n != 0 {
+		t.Fatalf("%d records after refused trees", n)
+	}
+
+	type result struct {
+		ReferenceID string `json:"referenceId"`
+		ID          string `json:"id"`
+		Errors      []struct {
+			StatusCode string `json:"statusCode"`
+		} `json:"errors"`
+	}
+	type answer struct {
+		HasErrors bool     `json:"hasErrors"`
+		Results   []result `json:"results"`
+	}
+	b := c.expect(http.StatusCreated, "POST", path, `{"records":[{"attributes":{"type":"Account","referenceId":"a1"},"Name":"Acme",
+		"Contacts":{"records":[{"attributes":{"type":"Contact","referenceId":"c1"},"LastName":"Doe"}]}}]}`)
+	ok := decode[answer](t, b)
+	if ok.HasErrors || len(ok.Results) != 2 || ok.Results[0].ReferenceID != "a1" || ok.Results[1].ReferenceID != "c1" {
+		t.Fatalf("tree answer %s", b)
+	}
+	if b := c.expect(http.StatusOK, "GET", v+"/sobjects/Contact/"+ok.Results[1].ID, ""); decode[struct{ AccountId string }](t, b) != (struct{ AccountId string }{ok.Results[0].ID}) {
+		t.Errorf("contact %s, want AccountId %s", b, ok.Results[0].ID)
+	}
+
+	b = c.expect(http.StatusBadRequest, "POST", path, `{"records":[{"attributes":{"type":"Account","referenceId":"a1"},"Name":"Initech",
+		"Contacts":{"records":[{"attributes":{"type":"Contact","referenceId":"c1"},"FirstName":"no last name"}]}}]}`)
+	failed := decode[answer](t, b)
+	if !failed.HasErrors || len(failed.Results) != 1 || failed.Results[0].ReferenceID != "c1" || len(failed.Results[0].Errors) != 1 ||
+		failed.Results[0].Errors[0].StatusCode != "REQUIRED_FIELD_MISSING" {
+		t.Fatalf("failed tree answer %s", b)
+	}
+	if org.Count("Account") != 1 || org.Count("Contact") != 1 {
+		t.Errorf("a failed tree left records: %d accounts, %d contacts", org.Count("Account"), org.Count("Contact"))
+	}
+}

@@ -495,11 +495,12 @@ func (e *CompositeError) cause() *Error {
 // Unwrap returns the failed subrequests' errors, the first real cause first.
 func (e *CompositeError) Unwrap() []error {
 	out := make([]error, 0, len(e.Failed))
-	if c := e.cause(); c != nil {
+	c := e.cause()
+	if c != nil {
 		out = append(out, c)
 	}
 	for _, f := range e.Failed {
-		if f != e.cause() {
+		if f != c {
 			out = append(out, f)
 		}
 	}

@@ -44,54 +44,74 @@ import (
 // and any other % is an error, and a placeholder may not stand inside quotes
 // ('%s' is an error: write %s). Errors wrap [ErrInvalidArgument].
 func SOQL(format string, args ...any) (string, error) {
+	return formatStatement("SOQL", format, args)
+}
+
+// formatStatement is [SOQL] and, for lang "SOSL", [SOSL]: in SOSL the
+// placeholders inside the braces of FIND {…} take search terms.
+func formatStatement(lang, format string, args []any) (string, error) {
+	fail := func(msg string, a ...any) (string, error) {
+		return "", fmt.Errorf("%w: %s: %s", ErrInvalidArgument, lang, fmt.Sprintf(msg, a...))
+	}
+	sosl := lang == "SOSL"
 	b := make([]byte, 0, len(format)+16*len(args))
-	argi, quoted := 0, false
+	argi, quoted, braces := 0, false, false
 	for i := 0; i < len(format); i++ {
 		ch := format[i]
 		switch {
-		case quoted && ch == '\\' && i+1 < len(format):
+		case (quoted || braces) && ch == '\\' && i+1 < len(format):
 			b = append(b, ch, format[i+1])
 			i++
 			continue
-		case ch == '\'':
+		case !braces && ch == '\'':
 			quoted = !quoted
+		case sosl && !quoted && ch == '{':
+			if braces {
+				return fail("nested { in format")
+			}
+			braces = true
+		case sosl && !quoted && ch == '}':
+			braces = false
 		case ch == '%':
 			if i+1 == len(format) {
-				return "", soqlError("format ends with %%")
+				return fail("format ends with %%")
 			}
 			i++
 			switch format[i] {
 			case '%':
 			case 's', 'v':
 				if quoted {
-					return "", soqlError("placeholder %d stands inside quotes; write %%s without quotes", argi+1)
+					return fail("placeholder %d stands inside quotes; write %%s without quotes", argi+1)
 				}
 				if argi == len(args) {
-					return "", soqlError("missing argument %d", argi+1)
+					return fail("missing argument %d", argi+1)
 				}
 				var err error
-				if b, err = appendValue(b, args[argi], false); err != nil {
-					return "", soqlError("argument %d (%T): %v", argi+1, args[argi], err)
+				if braces {
+					b, err = appendSearchTerm(b, args[argi])
+				} else {
+					b, err = appendValue(b, args[argi], false)
+				}
+				if err != nil {
+					return fail("argument %d (%T): %v", argi+1, args[argi], err)
 				}
 				argi++
 				continue
 			default:
-				return "", soqlError("unsupported verb %%%c (use %%s, or %%%% for a percent sign)", format[i])
+				return fail("unsupported verb %%%c (use %%s, or %%%% for a percent sign)", format[i])
 			}
 		}
 		b = append(b, ch)
 	}
-	if quoted {
-		return "", soqlError("unterminated quoted string in format")
-	}
-	if argi != len(args) {
-		return "", soqlError("%d arguments for %d placeholders", len(args), argi)
+	switch {
+	case quoted:
+		return fail("unterminated quoted string in format")
+	case braces:
+		return fail("unterminated { in format")
+	case argi != len(args):
+		return fail("%d arguments for %d placeholders", len(args), argi)
 	}
 	return string(b), nil
-}
-
-func soqlError(format string, args ...any) error {
-	return fmt.Errorf("%w: SOQL: %s", ErrInvalidArgument, fmt.Sprintf(format, args...))
 }
 
 // Ident is a field, relationship or object name for [SOQL], such as

@@ -32,68 +32,7 @@ const soslReserved = `?&|!{}[]()^~*:\"'+-`
 // the values [SOQL] takes, written the same way. Errors wrap
 // [ErrInvalidArgument].
 func SOSL(format string, args ...any) (string, error) {
-	b := make([]byte, 0, len(format)+16*len(args))
-	argi, quoted, braces := 0, false, false
-	for i := 0; i < len(format); i++ {
-		ch := format[i]
-		switch {
-		case (quoted || braces) && ch == '\\' && i+1 < len(format):
-			b = append(b, ch, format[i+1])
-			i++
-			continue
-		case !braces && ch == '\'':
-			quoted = !quoted
-		case !quoted && ch == '{':
-			if braces {
-				return "", soslError("nested { in format")
-			}
-			braces = true
-		case !quoted && ch == '}':
-			braces = false
-		case ch == '%':
-			if i+1 == len(format) {
-				return "", soslError("format ends with %%")
-			}
-			i++
-			switch format[i] {
-			case '%':
-			case 's', 'v':
-				if quoted {
-					return "", soslError("placeholder %d stands inside quotes; write %%s without quotes", argi+1)
-				}
-				if argi == len(args) {
-					return "", soslError("missing argument %d", argi+1)
-				}
-				var err error
-				if braces {
-					b, err = appendSearchTerm(b, args[argi])
-				} else {
-					b, err = appendValue(b, args[argi], false)
-				}
-				if err != nil {
-					return "", soslError("argument %d (%T): %v", argi+1, args[argi], err)
-				}
-				argi++
-				continue
-			default:
-				return "", soslError("unsupported verb %%%c (use %%s, or %%%% for a percent sign)", format[i])
-			}
-		}
-		b = append(b, ch)
-	}
-	switch {
-	case quoted:
-		return "", soslError("unterminated quoted string in format")
-	case braces:
-		return "", soslError("unterminated { in format")
-	case argi != len(args):
-		return "", soslError("%d arguments for %d placeholders", len(args), argi)
-	}
-	return string(b), nil
-}
-
-func soslError(format string, args ...any) error {
-	return fmt.Errorf("%w: SOSL: %s", ErrInvalidArgument, fmt.Sprintf(format, args...))
+	return formatStatement("SOSL", format, args)
 }
 
 // appendSearchTerm appends a value of a search term, escaped.
