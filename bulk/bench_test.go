@@ -85,3 +85,37 @@ func BenchmarkDecodeAccounts(b *testing.B) {
 }
 
 func slicesClone(s []string) []string { return append([]string(nil), s...) }
+
+// BenchmarkSpoolAccounts writes Account create shapes to a job's spool,
+// as an ingest does before the upload: reported per record.
+func BenchmarkSpoolAccounts(b *testing.B) {
+	_, cols, err := shapeColumns[sampleorg.AccountCreate]()
+	if err != nil {
+		b.Fatal(err)
+	}
+	names := make([]string, len(cols))
+	for i, col := range cols {
+		names[i] = col.name
+	}
+	recs := make([]sampleorg.AccountCreate, 1000)
+	for i := range recs {
+		s := "Account " + strconv.Itoa(i) + ", \"Holdings\""
+		recs[i] = sampleorg.AccountCreate{Name: s, AccountNumber: &s, Phone: &s, Website: &s, BillingCity: &s, Description: &s}
+	}
+	sp := newSpool(b.TempDir(), names, ',', LF, DefaultMaxJobBytes)
+	defer sp.reset()
+	var r row
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r.reset()
+		if err := writeFields(&r, cols, reflect.ValueOf(&recs[i%len(recs)]).Elem(), 0); err != nil {
+			b.Fatal(err)
+		}
+		if ok, _ := sp.fits(&r); !ok {
+			sp.reset()
+		}
+		if err := sp.add(&r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -93,7 +93,8 @@ func TestAppendCellQuoting(t *testing.T) {
 }
 
 // TestSpoolSizeIsExact: the size the spool counts is the size of the CSV
-// it writes, so a job never passes its limit.
+// it writes, so a job never passes its limit, whether fits measured the
+// row or not.
 func TestSpoolSizeIsExact(t *testing.T) {
 	names := []string{"Id", "Name", "Notes, quoted", "Amount"}
 	for _, eol := range []LineEnding{LF, CRLF} {
@@ -109,9 +110,10 @@ func TestSpoolSizeIsExact(t *testing.T) {
 			if i%5 == 0 {
 				r.text(3, "12.5")
 			}
-			ok, _ := sp.fits(&r)
-			if !ok {
-				t.Fatal("does not fit")
+			if i%2 == 0 { // add measures the cells fits did not
+				if ok, _ := sp.fits(&r); !ok {
+					t.Fatal("does not fit")
+				}
 			}
 			if err := sp.add(&r); err != nil {
 				t.Fatal(err)

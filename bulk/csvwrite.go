@@ -242,6 +242,11 @@ func appendCell(b []byte, text []byte, delim byte) []byte {
 	if !needsQuotes(text, delim) {
 		return append(b, text...)
 	}
+	return appendQuoted(b, text)
+}
+
+// appendQuoted appends text as a quoted CSV cell, its quotes doubled.
+func appendQuoted(b []byte, text []byte) []byte {
 	b = append(b, '"')
 	for _, c := range text {
 		if c == '"' {

@@ -8,10 +8,10 @@
 // Salesforce's rules into a temporary file per job, and manages the jobs:
 // create, upload, UploadComplete, poll with backoff until the job ends,
 // abort when the caller's context ends. Input larger than one job's upload
-// limit ([MaxJobBytes], about 100 MB of CSV) is split into several jobs at
-// record boundaries. The [Result] tells the records that succeeded, failed
-// and were not processed, each tied to the position of its input record
-// (see [RecordResult.Index] for the rule).
+// limit ([DefaultMaxJobBytes], about 100 MB of CSV, or [WithMaxJobBytes])
+// is split into several jobs at record boundaries. The [Result] tells the
+// records that succeeded, failed and were not processed, each tied to the
+// position of its input record (see [RecordResult.Index] for the rule).
 //
 // Query ([Query], [QueryAll]) runs a Bulk API 2.0 query job and returns its
 // records as an iter.Seq2[T, error] over a generated read shape, decoding

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/typedforce/typedforce/internal/sfapi"
 	"github.com/typedforce/typedforce/sobjects"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
@@ -65,8 +66,8 @@ func Update[T any](ctx context.Context, c *sobjects.Client, patches iter.Seq[sob
 		for p := range patches {
 			r.reset()
 			var err error
-			if !validID(p.ID) {
-				err = fmt.Errorf("id %q is not a Salesforce id", truncate(p.ID, 40))
+			if !sfapi.ValidID(p.ID) {
+				err = fmt.Errorf("id %q is not a Salesforce id", sfapi.Truncate(p.ID, 40))
 			} else {
 				r.text(0, p.ID)
 				err = writeFields(&r, cols, reflect.ValueOf(&p.Record).Elem(), 1)
@@ -100,10 +101,10 @@ func deleteIDs[T any](ctx context.Context, c *sobjects.Client, op operation, ids
 		for id := range ids {
 			r.reset()
 			var err error
-			if validID(id) {
+			if sfapi.ValidID(id) {
 				r.text(0, id)
 			} else {
-				err = fmt.Errorf("id %q is not a Salesforce id", truncate(id, 40))
+				err = fmt.Errorf("id %q is not a Salesforce id", sfapi.Truncate(id, 40))
 			}
 			if !yield(&r, err) {
 				return
@@ -276,8 +277,8 @@ func (in *ingestRun) submit(out *spooled) error {
 	if err != nil {
 		return &JobError{Op: in.j.opName(), Err: err}
 	}
-	if !validID(info.ID) {
-		return &JobError{Op: in.j.opName(), Err: malformedf("create job", 0, "job id %q", truncate(info.ID, 40))}
+	if !sfapi.ValidID(info.ID) {
+		return &JobError{Op: in.j.opName(), Err: malformedf("create job", 0, "job id %q", sfapi.Truncate(info.ID, 40))}
 	}
 	jb := &Job{ID: info.ID, State: StateOpen, First: in.uploaded, Records: out.rows, cols: out.cols, hashes: out.hashes}
 	in.res.Jobs = append(in.res.Jobs, jb)
@@ -296,7 +297,7 @@ func (in *ingestRun) submit(out *spooled) error {
 		}
 		return &JobError{Op: in.j.opName(), JobID: jb.ID, State: jb.State, Err: err}
 	}
-	drain(resp.Body)
+	sfapi.CloseBody(resp.Body)
 	info, err = sobjects.Call[jobInfo](in.ctx, in.c, "PATCH", "jobs/ingest/"+jb.ID, map[string]string{"state": string(StateUploadComplete)})
 	if err != nil {
 		return &JobError{Op: in.j.opName(), JobID: jb.ID, State: jb.State, Err: err}
@@ -329,7 +330,7 @@ func (in *ingestRun) wait() error {
 		if open == 0 {
 			break
 		}
-		if err := sleep(in.ctx, delay); err != nil {
+		if err := sfapi.Sleep(in.ctx, delay); err != nil {
 			return err
 		}
 		delay = min(2*delay, in.cfg.pollMax)
@@ -413,34 +414,6 @@ type jobInfo struct {
 	Failed       int      `json:"numberRecordsFailed"`
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func drain(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
-	_ = body.Close()
-}
-
-func validID(id string) bool {
-	if len(id) != 15 && len(id) != 18 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
-
 // validName accepts field API names: letters, digits and underscores.
 func validName(s string) bool {
 	if s == "" || len(s) > 255 {
@@ -452,11 +425,4 @@ func validName(s string) bool {
 		}
 	}
 	return true
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

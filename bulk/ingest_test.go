@@ -86,8 +86,12 @@ func TestUpdateClearsWithNA(t *testing.T) {
 	if *b.Phone != "222" || b.Website != nil || *b.Name != "B2" {
 		t.Errorf("B = phone %v, website %v, name %v", b.Phone, b.Website, *b.Name)
 	}
-	for r := range res.Successes(testCtx(t)) {
-		if r.ID != ids[r.Index] || r.Created {
+	succ := collect(t, res.Successes(testCtx(t)))
+	if len(succ) != 2 {
+		t.Errorf("%d successes", len(succ))
+	}
+	for _, r := range succ {
+		if r.Index < 0 || r.ID != ids[r.Index] || r.Created {
 			t.Errorf("result %+v", r)
 		}
 	}
@@ -353,10 +357,14 @@ func TestDelimiterAndLineEnding(t *testing.T) {
 			recs := []sampleorg.AccountCreate{{Name: "a;b|c^d`e\tf, \"g\"\nh"}, {Name: " padded "}}
 			res := ingested(t)(bulk.Insert(testCtx(t), org.Client(), slices.Values(recs), fast,
 				bulk.WithColumnDelimiter(d), bulk.WithLineEnding(bulk.CRLF)))
-			for r := range res.Successes(testCtx(t)) {
-				got, _ := sftest.Read[sampleorg.Account](org, r.ID)
-				if *got.Name != recs[r.Index].Name {
-					t.Errorf("name %q, want %q", *got.Name, recs[r.Index].Name)
+			succ := collect(t, res.Successes(testCtx(t)))
+			if len(succ) != 2 {
+				t.Fatalf("%d successes", len(succ))
+			}
+			for _, r := range succ {
+				got, err := sftest.Read[sampleorg.Account](org, r.ID)
+				if err != nil || r.Index < 0 || *got.Name != recs[r.Index].Name {
+					t.Errorf("result %+v: %+v, %v", r, got, err)
 				}
 			}
 			names := collect(t, bulk.Query[sampleorg.Account](testCtx(t), org.Client(), "SELECT Name FROM Account ORDER BY Name", fast,

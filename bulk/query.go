@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/typedforce/typedforce/internal/sfapi"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -142,13 +143,13 @@ func (q *queryRun) run(soql string) error {
 	if err != nil {
 		return q.fail(err)
 	}
-	if !validID(info.ID) {
-		return q.fail(malformedf("create query job", 200, "job id %q", truncate(info.ID, 40)))
+	if !sfapi.ValidID(info.ID) {
+		return q.fail(malformedf("create query job", 200, "job id %q", sfapi.Truncate(info.ID, 40)))
 	}
 	q.id = info.ID
 	delay := q.cfg.pollMin
 	for !info.State.terminal() {
-		if err := sleep(q.ctx, delay); err != nil {
+		if err := sfapi.Sleep(q.ctx, delay); err != nil {
 			return q.abort(err)
 		}
 		delay = min(2*delay, q.cfg.pollMax)

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/typedforce/typedforce/internal/sfapi"
 	"github.com/typedforce/typedforce/sobjects"
 )
 
@@ -207,7 +208,7 @@ func (r *Result) jobResults(ctx context.Context, jb *Job, kind string, yield fun
 	}
 	slices.SortFunc(data, func(a, b dataCol) int { return cmp.Compare(a.col, b.col) })
 	if kind != "unprocessedrecords" && iID < 0 || kind == "failedResults" && iError < 0 {
-		return fail(malformedf(kind, http.StatusOK, "no sf__Id or sf__Error column in the header %q", truncate(strings.Join(header, ","), 120)))
+		return fail(malformedf(kind, http.StatusOK, "no sf__Id or sf__Error column in the header %q", sfapi.Truncate(strings.Join(header, ","), 120)))
 	}
 	for {
 		rec, err := cr.Read()
@@ -354,7 +355,7 @@ func getCSV(ctx context.Context, c *sobjects.Client, path string) (io.ReadCloser
 	}
 	zr, err := gzip.NewReader(resp.Body)
 	if err != nil {
-		drain(resp.Body)
+		sfapi.CloseBody(resp.Body)
 		return nil, nil, malformedf("gzip", resp.StatusCode, "%v", err)
 	}
 	return struct {

@@ -17,6 +17,7 @@ import (
 type rowCell struct {
 	col        int
 	start, end int
+	esc        int // length of the text as a CSV cell, once spool.fits measured it; 0 before
 }
 
 // row is the record being written: the unescaped texts of its cells.
@@ -43,7 +44,7 @@ func (r *row) field(col int, enc fieldEncoder, v reflect.Value) error {
 		return nil
 	}
 	r.buf = out
-	r.cells = append(r.cells, rowCell{col, start, len(out)})
+	r.cells = append(r.cells, rowCell{col: col, start: start, end: len(out)})
 	return nil
 }
 
@@ -51,7 +52,7 @@ func (r *row) field(col int, enc fieldEncoder, v reflect.Value) error {
 func (r *row) text(col int, s string) {
 	start := len(r.buf)
 	r.buf = append(r.buf, s...)
-	r.cells = append(r.cells, rowCell{col, start, len(r.buf)})
+	r.cells = append(r.cells, rowCell{col: col, start: start, end: len(r.buf)})
 }
 
 // hash identifies the row by its cells, as a result row echoes them.
@@ -87,6 +88,8 @@ type spool struct {
 	eol   string
 	limit int64
 
+	nameLen []int64 // escaped length of each name, for the header
+
 	f       *os.File
 	w       *bufio.Writer
 	used    []bool
@@ -100,7 +103,11 @@ type spool struct {
 }
 
 func newSpool(dir string, names []string, delim byte, eol LineEnding, limit int64) *spool {
-	s := &spool{dir: dir, names: names, delim: delim, eol: "\n", limit: limit, used: make([]bool, len(names))}
+	s := &spool{dir: dir, names: names, delim: delim, eol: "\n", limit: limit, used: make([]bool, len(names)),
+		nameLen: make([]int64, len(names))}
+	for i, name := range names {
+		s.nameLen[i] = int64(escapedLen([]byte(name), delim))
+	}
 	if eol == CRLF {
 		s.eol = "\r\n"
 	}
@@ -117,15 +124,17 @@ func (s *spool) csvSize(nused int, header, cells int64, rows int) int64 {
 }
 
 // fits reports whether the job's CSV stays within the limit with r added,
-// and the CSV size r alone would make.
+// and the CSV size r alone would make. It measures r's cells for add.
 func (s *spool) fits(r *row) (ok bool, alone int64) {
 	nused, header, cells := s.nused, s.header, s.cells
 	var aloneHeader, aloneCells int64
-	for _, c := range r.cells {
-		n := int64(escapedLen(r.buf[c.start:c.end], s.delim))
+	for i := range r.cells {
+		c := &r.cells[i]
+		c.esc = escapedLen(r.buf[c.start:c.end], s.delim)
+		n := int64(c.esc)
 		cells += n
 		aloneCells += n
-		hn := int64(escapedLen([]byte(s.names[c.col]), s.delim))
+		hn := s.nameLen[c.col]
 		aloneHeader += hn
 		if !s.used[c.col] {
 			nused++
@@ -150,14 +159,21 @@ func (s *spool) add(r *row) error {
 		if !s.used[c.col] {
 			s.used[c.col] = true
 			s.nused++
-			s.header += int64(escapedLen([]byte(s.names[c.col]), s.delim))
+			s.header += s.nameLen[c.col]
 		}
 		text := r.buf[c.start:c.end]
-		n := escapedLen(text, s.delim)
+		n := c.esc
+		if n == 0 {
+			n = escapedLen(text, s.delim)
+		}
 		s.cells += int64(n)
 		b = binary.AppendUvarint(b, uint64(c.col)+1)
 		b = binary.AppendUvarint(b, uint64(n))
-		b = appendCell(b, text, s.delim)
+		if n == len(text) { // nothing to quote: quoting adds at least 2
+			b = append(b, text...)
+		} else {
+			b = appendQuoted(b, text)
+		}
 	}
 	b = append(b, 0)
 	s.scratch = b

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/sfapi"
 )
 
 // Blob size limits of a multipart upload (Salesforce's).
@@ -227,7 +228,7 @@ func DownloadBlob[T any](ctx context.Context, c *Client, id, field string, w io.
 	if err != nil {
 		return 0, err
 	}
-	defer closeBody(resp.Body)
+	defer sfapi.CloseBody(resp.Body)
 	n, err := io.Copy(w, resp.Body)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/sfapi"
 )
 
 // DefaultAPIVersion is the Salesforce REST API version a [Client] uses
@@ -118,7 +119,7 @@ func New(session *auth.Session, opts ...Option) (*Client, error) {
 	if o.userAgent != "" {
 		c.ua = o.userAgent + " " + c.ua
 	}
-	c.tr = &transport{next: session.Wrap(o.httpClient), retry: o.retry, log: o.logger, sleep: sleepCtx, now: time.Now}
+	c.tr = &transport{next: session.Wrap(o.httpClient), retry: o.retry, log: o.logger, sleep: sfapi.Sleep, now: time.Now}
 	c.editors = []gen.RequestEditorFn{session.RequestEditor, c.setUserAgent}
 	g, err := gen.NewClient("https://"+placeholderHost+"/services/data/v"+o.version,
 		gen.WithHTTPClient(c.tr),
@@ -308,7 +309,7 @@ func (c *Client) sendAccepting(op string, cfg *callConfig, do func([]gen.Request
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 || resp.StatusCode == accept {
 		return resp, nil
 	}
-	defer closeBody(resp.Body)
+	defer sfapi.CloseBody(resp.Body)
 	return nil, responseError(op, resp)
 }
 
@@ -345,7 +346,7 @@ func decodeRecord[T any](ctx context.Context, op string, resp *http.Response, re
 // decodeBody reads the body and hands it to unmarshal; emptyOK accepts an
 // empty body, leaving the value untouched, instead of failing.
 func decodeBody(ctx context.Context, op string, resp *http.Response, emptyOK bool, unmarshal func([]byte) error) error {
-	defer closeBody(resp.Body)
+	defer sfapi.CloseBody(resp.Body)
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	defer putBodyBuffer(buf)
 	if n := resp.ContentLength; n > 0 && n < maxPooledBody {
@@ -473,15 +474,6 @@ func readBounded(r io.Reader, limit int) (b []byte, truncated bool, err error) {
 	return b, false, err
 }
 
-// closeBody drains a little of what is left, so the connection can be
-// reused, and closes the body.
-func closeBody(body io.ReadCloser) {
-	if body != http.NoBody {
-		_, _ = io.Copy(io.Discard, io.LimitReader(body, 4<<10))
-	}
-	_ = body.Close()
-}
-
 // transport is the client's HTTP stack above the session: limit tracking,
 // logging and the optional retry policy.
 type transport struct {
@@ -531,7 +523,7 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		if resp != nil {
-			closeBody(resp.Body)
+			sfapi.CloseBody(resp.Body)
 		}
 		t.log.LogAttrs(ctx, slog.LevelInfo, "sobjects: retrying request",
 			slog.String("method", req.Method), slog.String("path", req.URL.Path),

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/sfapi"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -200,7 +201,7 @@ func sendChunk(ctx context.Context, c *Client, op string, cfg *callConfig, n int
 	if err != nil {
 		return nil, err
 	}
-	defer closeBody(resp.Body)
+	defer sfapi.CloseBody(resp.Body)
 	h := newHeadReader(&limitReader{r: resp.Body, n: maxBodyBytes})
 	res, err := decodeResults(h, n)
 	if err != nil {

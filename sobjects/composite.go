@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/sfapi"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -193,7 +194,7 @@ func AddGet[T any](b Batch, id string, fields ...string) *Subrequest[T] {
 	path := "sobjects/" + obj + "/" + id
 	for _, f := range fields {
 		if err == nil && !validIdent(f) {
-			err = fmt.Errorf("field name %q", truncate(f, 40))
+			err = fmt.Errorf("field name %q", sfapi.Truncate(f, 40))
 		}
 	}
 	if len(fields) > 0 {
@@ -333,7 +334,7 @@ func queryEscapeRefs(s string) string {
 // checkIDOrRef accepts a Salesforce id or one reference: either keeps the
 // path of the subrequest what it is.
 func checkIDOrRef(id string) error {
-	if validID(id) {
+	if sfapi.ValidID(id) {
 		return nil
 	}
 	if m := refRE.FindStringSubmatch(id); m != nil && m[0] == id {
@@ -341,13 +342,13 @@ func checkIDOrRef(id string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("id %q is neither a Salesforce id nor a reference such as @{ref1.id}", truncate(id, 40))
+	return fmt.Errorf("id %q is neither a Salesforce id nor a reference such as @{ref1.id}", sfapi.Truncate(id, 40))
 }
 
 // checkCallPath checks a path of AddCall: relative, under the REST root.
 func checkCallPath(path string) error {
 	if strings.HasPrefix(path, "/") {
-		return fmt.Errorf("path %q: want a path relative to the versioned REST root, such as sobjects/Account/describe", truncate(path, 80))
+		return fmt.Errorf("path %q: want a path relative to the versioned REST root, such as sobjects/Account/describe", sfapi.Truncate(path, 80))
 	}
 	_, err := parsePath(path)
 	return err
@@ -374,11 +375,11 @@ func (rs *subrequests) check(what string) error {
 				j, known := rs.refs[name]
 				switch {
 				case !ok || !refPathRE.MatchString(path):
-					return fmt.Errorf("%w: %s: %s: reference %s: want @{referenceId.path}", ErrInvalidArgument, what, s.op, truncate(m[0], 60))
+					return fmt.Errorf("%w: %s: %s: reference %s: want @{referenceId.path}", ErrInvalidArgument, what, s.op, sfapi.Truncate(m[0], 60))
 				case !known:
-					return fmt.Errorf("%w: %s: %s: reference %s names no subrequest of this batch", ErrInvalidArgument, what, s.op, truncate(m[0], 60))
+					return fmt.Errorf("%w: %s: %s: reference %s names no subrequest of this batch", ErrInvalidArgument, what, s.op, sfapi.Truncate(m[0], 60))
 				case j >= i:
-					return fmt.Errorf("%w: %s: %s: reference %s names a later subrequest", ErrInvalidArgument, what, s.op, truncate(m[0], 60))
+					return fmt.Errorf("%w: %s: %s: reference %s names a later subrequest", ErrInvalidArgument, what, s.op, sfapi.Truncate(m[0], 60))
 				}
 				s.deps = append(s.deps, j)
 			}

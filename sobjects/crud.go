@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/sfapi"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -130,7 +131,7 @@ func Update[T any](ctx context.Context, c *Client, id string, upd T, opts ...Cal
 	if err != nil {
 		return err
 	}
-	closeBody(resp.Body)
+	sfapi.CloseBody(resp.Body)
 	return nil
 }
 
@@ -163,7 +164,7 @@ func Upsert[T any](ctx context.Context, c *Client, field, value string, rec T, o
 		return UpsertResult{}, err
 	}
 	if resp.StatusCode == http.StatusNoContent {
-		closeBody(resp.Body)
+		sfapi.CloseBody(resp.Body)
 		return UpsertResult{}, nil
 	}
 	var res saveResponse
@@ -203,7 +204,7 @@ func Delete[T any](ctx context.Context, c *Client, id string, opts ...CallOption
 	if err != nil {
 		return err
 	}
-	closeBody(resp.Body)
+	sfapi.CloseBody(resp.Body)
 	return nil
 }
 
@@ -259,22 +260,10 @@ func saveError(op string, status int, errs []APIError) error {
 // checkID accepts Salesforce ids: 15 or 18 letters and digits. Anything
 // else could change the path of the request.
 func checkID(op, id string) error {
-	if validID(id) {
+	if sfapi.ValidID(id) {
 		return nil
 	}
-	return fmt.Errorf("%w: %s: id %q is not a Salesforce id", ErrInvalidArgument, op, truncate(id, 40))
-}
-
-func validID(id string) bool {
-	if len(id) != 15 && len(id) != 18 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if !isAlnum(id[i]) {
-			return false
-		}
-	}
-	return true
+	return fmt.Errorf("%w: %s: id %q is not a Salesforce id", ErrInvalidArgument, op, sfapi.Truncate(id, 40))
 }
 
 // checkExternalID checks an external id field name and value. The value
@@ -296,14 +285,7 @@ func checkField(op, field string) error { return checkFieldName(op, "external id
 // relationship path); what names it in the error.
 func checkFieldName(op, what, field string) error {
 	if !validIdent(field) || strings.Contains(field, ".") {
-		return fmt.Errorf("%w: %s: %s %q", ErrInvalidArgument, op, what, truncate(field, 40))
+		return fmt.Errorf("%w: %s: %s %q", ErrInvalidArgument, op, what, sfapi.Truncate(field, 40))
 	}
 	return nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/sfapi"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -148,7 +149,7 @@ func (p *pager[T]) load(do func([]gen.RequestEditorFn) (*http.Response, error)) 
 	if err != nil {
 		return page{}, err
 	}
-	defer closeBody(resp.Body)
+	defer sfapi.CloseBody(resp.Body)
 	// Zero the records the consumer has seen before reusing their memory:
 	// the decoder would otherwise write through their pointers.
 	clear(p.buf)
@@ -184,7 +185,7 @@ func (p *pager[T]) run(pg page, err error, yield func(T, error) bool) {
 		}
 		next := pg.next
 		if !safeNextURL(next) {
-			msg := "refusing nextRecordsUrl " + strconv.Quote(truncate(next, 120))
+			msg := "refusing nextRecordsUrl " + strconv.Quote(sfapi.Truncate(next, 120))
 			if next == "" {
 				msg = "done is false but there is no nextRecordsUrl"
 			}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/sfapi"
 )
 
 // Raw sends a request that this package does not wrap, such as an Apex REST
@@ -127,7 +128,7 @@ func (c *Client) rawURL(path string) (*url.URL, error) {
 		u.RawPath = ""
 	}
 	if !strings.HasPrefix(u.Path, "/services/") {
-		return nil, fmt.Errorf("path %q is not under /services/", truncate(u.Path, 80))
+		return nil, fmt.Errorf("path %q is not under /services/", sfapi.Truncate(u.Path, 80))
 	}
 	u.Scheme, u.Host, u.Fragment = "https", placeholderHost, ""
 	return u, nil
@@ -147,18 +148,18 @@ func parsePath(path string) (*url.URL, error) {
 		return nil, fmt.Errorf("empty path")
 	}
 	if strings.ContainsAny(path, "\\\x00\r\n\t ") {
-		return nil, fmt.Errorf("path %q holds a character that does not belong in a URL path", truncate(path, 80))
+		return nil, fmt.Errorf("path %q holds a character that does not belong in a URL path", sfapi.Truncate(path, 80))
 	}
 	u, err := url.Parse(path)
 	if err != nil {
-		return nil, fmt.Errorf("path %q: %w", truncate(path, 80), err)
+		return nil, fmt.Errorf("path %q: %w", sfapi.Truncate(path, 80), err)
 	}
 	if u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || strings.HasPrefix(path, "//") {
-		return nil, fmt.Errorf("%q is not a path on the instance; absolute URLs are refused", truncate(path, 80))
+		return nil, fmt.Errorf("%q is not a path on the instance; absolute URLs are refused", sfapi.Truncate(path, 80))
 	}
 	for seg := range strings.SplitSeq(u.Path, "/") {
 		if seg == "." || seg == ".." {
-			return nil, fmt.Errorf("path %q has a %q segment", truncate(u.Path, 80), seg)
+			return nil, fmt.Errorf("path %q has a %q segment", sfapi.Truncate(u.Path, 80), seg)
 		}
 	}
 	return u, nil

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/typedforce/typedforce/internal/sfapi"
 	"github.com/typedforce/typedforce/sobjects/sftype"
 )
 
@@ -191,7 +192,7 @@ func appendValue(b []byte, v any, inList bool) ([]byte, error) {
 		return appendQuoted(b, x, false, false, false)
 	case Ident:
 		if inList || !validIdent(string(x)) {
-			return nil, fmt.Errorf("%q is not a name, or stands in a list", truncate(string(x), 40))
+			return nil, fmt.Errorf("%q is not a name, or stands in a list", sfapi.Truncate(string(x), 40))
 		}
 		return append(b, x...), nil
 	case IdentList:
@@ -200,7 +201,7 @@ func appendValue(b []byte, v any, inList bool) ([]byte, error) {
 		}
 		for i, name := range x {
 			if !validIdent(name) {
-				return nil, fmt.Errorf("%q is not a name", truncate(name, 40))
+				return nil, fmt.Errorf("%q is not a name", sfapi.Truncate(name, 40))
 			}
 			if i > 0 {
 				b = append(b, ", "...)
@@ -215,7 +216,7 @@ func appendValue(b []byte, v any, inList bool) ([]byte, error) {
 		return appendQuoted(b, x.text, true, x.lead, x.trail)
 	case DateLiteral:
 		if !validDateLiteral(string(x)) {
-			return nil, fmt.Errorf("%q is not a date literal", truncate(string(x), 40))
+			return nil, fmt.Errorf("%q is not a date literal", sfapi.Truncate(string(x), 40))
 		}
 		return append(b, x...), nil
 	case sftype.DateTime:

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/typedforce/typedforce/gen"
+	"github.com/typedforce/typedforce/internal/sfapi"
 )
 
 // Limits of sObject Tree, checked before anything is sent.
@@ -115,7 +116,7 @@ func CreateTree(ctx context.Context, c *Client, roots []*TreeNode, opts ...CallO
 	status := resp.StatusCode
 	if status == http.StatusBadRequest {
 		body, truncated, rerr := readBounded(resp.Body, maxErrorBody)
-		closeBody(resp.Body)
+		sfapi.CloseBody(resp.Body)
 		if truncated || rerr != nil || json.Unmarshal(body, &out) != nil || !out.HasErrors {
 			return parseErrorBody(op, status, body, truncated || rerr != nil)
 		}
@@ -180,7 +181,7 @@ func (t *treeBuild) append(b []byte, n *TreeNode, depth int) ([]byte, error) {
 	}
 	for _, ch := range n.children {
 		if !validIdent(ch.rel) {
-			return b, fmt.Errorf("child relationship %q", truncate(ch.rel, 40))
+			return b, fmt.Errorf("child relationship %q", sfapi.Truncate(ch.rel, 40))
 		}
 		b = append(b, ',')
 		b = appendString(b, ch.rel)
