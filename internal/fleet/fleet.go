@@ -219,3 +219,41 @@ func (f *Fleet) Stop() {
 		}
 	}
 }
+
+// Hold lets a fake org hold a token request mid-flight, so that a test can
+// kill the worker that sent it (the lease holder). Its zero value holds
+// nothing. It is safe for concurrent use.
+type Hold struct {
+	mu      sync.Mutex
+	worker  chan string
+	release chan struct{}
+}
+
+// Next makes the next request that calls [Hold.Wait] send its X-Worker
+// header to worker and wait until release is closed.
+func (h *Hold) Next() (worker <-chan string, release chan<- struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.worker, h.release = make(chan string, 1), make(chan struct{})
+	return h.worker, h.release
+}
+
+// Wait holds r if [Hold.Next] asked for it, until its release; false when
+// r's client went away meanwhile (a process killed mid-refresh): the
+// request must then be dropped unprocessed.
+func (h *Hold) Wait(r *http.Request) bool {
+	h.mu.Lock()
+	worker, release := h.worker, h.release
+	h.worker, h.release = nil, nil
+	h.mu.Unlock()
+	if worker == nil {
+		return true
+	}
+	worker <- r.Header.Get("X-Worker")
+	select {
+	case <-release:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
