@@ -42,22 +42,9 @@ func marshalRecord[T any](rec *T) ([]byte, error) {
 // fast path; ok is false, and nothing written, when one does not. It keeps
 // no reference to base.
 func encodePlain(p *encPlan, base unsafe.Pointer) (out []byte, ok bool) {
-	out = make([]byte, 0, 64)
-	out = append(out, '{')
-	for i, off := range p.skip {
-		if off != noSkip && *(*unsafe.Pointer)(unsafe.Add(base, off)) == nil {
-			continue // unset: the usual case, read from the compact slice
-		}
-		f := &p.fields[i]
-		at := unsafe.Add(base, f.offset)
-		if f.omitEmpty && f.empty(at) {
-			continue
-		}
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		out = append(out, f.key...)
-		if out, ok = f.appendFast(out, at); !ok {
+	out = append(make([]byte, 0, 64), '{')
+	for i, at := p.next(base, 0); i < len(p.fields); i, at = p.next(base, i+1) {
+		if out, ok = p.fields[i].appendFast(p.sep(out, i), at); !ok {
 			return nil, false
 		}
 	}
@@ -77,31 +64,43 @@ func marshalValue(rec any) ([]byte, error) {
 	return encodeStruct(p, v.UnsafePointer())
 }
 
-// encodeStruct writes the struct at base by plan p. It repeats the loop of
-// encodePlain on purpose: a loop that may hand a field to json.Marshal lets
-// the record escape to the heap, which encodePlain must not.
+// encodeStruct writes the struct at base by plan p. It shares the walk
+// (next, sep) with encodePlain but not the loop, on purpose: a loop that may
+// hand a field to json.Marshal lets the record escape to the heap, which
+// encodePlain must not (TestMarshalRecordLeavesTheRecordOnTheStack).
 func encodeStruct(p *encPlan, base unsafe.Pointer) ([]byte, error) {
-	out := make([]byte, 0, 64)
-	out = append(out, '{')
-	for i, off := range p.skip {
-		if off != noSkip && *(*unsafe.Pointer)(unsafe.Add(base, off)) == nil {
-			continue // unset: the usual case, read from the compact slice
-		}
-		f := &p.fields[i]
-		at := unsafe.Add(base, f.offset)
-		if f.omitEmpty && f.empty(at) {
-			continue
-		}
-		if len(out) > 1 {
-			out = append(out, ',')
-		}
-		out = append(out, f.key...)
+	out := append(make([]byte, 0, 64), '{')
+	for i, at := p.next(base, 0); i < len(p.fields); i, at = p.next(base, i+1) {
 		var err error
-		if out, err = f.encode(out, at); err != nil {
+		if out, err = p.fields[i].encode(p.sep(out, i), at); err != nil {
 			return nil, err
 		}
 	}
 	return append(out, '}'), nil
+}
+
+// next returns the index of the first field from i on that the struct at
+// base writes, and its address; len(p.fields) when there is none.
+func (p *encPlan) next(base unsafe.Pointer, i int) (int, unsafe.Pointer) {
+	for ; i < len(p.skip); i++ {
+		if off := p.skip[i]; off != noSkip && *(*unsafe.Pointer)(unsafe.Add(base, off)) == nil {
+			continue // unset: the usual case, read from the compact slice
+		}
+		f := &p.fields[i]
+		if at := unsafe.Add(base, f.offset); !f.omitEmpty || !f.empty(at) {
+			return i, at
+		}
+	}
+	return i, nil
+}
+
+// sep appends the comma before field i, unless it is the first written
+// after the '{', and its key.
+func (p *encPlan) sep(out []byte, i int) []byte {
+	if len(out) > 1 {
+		out = append(out, ',')
+	}
+	return append(out, p.fields[i].key...)
 }
 
 // encode appends the JSON of the field at p, as json.Marshal writes it.

@@ -214,6 +214,23 @@ func FuzzAppendString(f *testing.F) {
 	})
 }
 
+// TestMarshalRecordLeavesTheRecordOnTheStack holds the encoder to what
+// keeps its two loops apart: a record whose set fields all have a fast path
+// stays on the caller's stack, and the output is the one allocation.
+func TestMarshalRecordLeavesTheRecordOnTheStack(t *testing.T) {
+	phone, rating := nullable.NewNullableWithValue("(415) 555-0100"), nullable.NewNullableWithValue(picklists.AccountRatingValueWarm)
+	allocs := testing.AllocsPerRun(100, func() {
+		var upd sampleorg.AccountUpdate
+		upd.Phone, upd.Rating = phone, rating
+		if _, err := sobjects.MarshalRecord(&upd); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 1 {
+		t.Errorf("MarshalRecord of an AccountUpdate with two fields set: %v allocations, want 1 (the output)", allocs)
+	}
+}
+
 // BenchmarkMarshalRecord compares the encoder with json.Marshal on an
 // update shape with two fields set, the common PATCH:
 //

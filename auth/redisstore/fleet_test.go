@@ -1,17 +1,13 @@
 package redisstore_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,21 +15,12 @@ import (
 
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/auth/redisstore"
+	"github.com/typedforce/typedforce/internal/fleet"
 )
 
 // The test binary runs itself as the worker processes of a fleet: with
 // workerEnv set, TestMain calls worker instead of the tests.
 const workerEnv = "REDISSTORE_TEST_WORKER"
-
-// taggedTransport names the worker in every request, so that the org
-// knows which process holds the lease.
-type taggedTransport struct{ id string }
-
-func (t taggedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("X-Worker", t.id)
-	return http.DefaultTransport.RoundTrip(r)
-}
 
 // worker is one process of a fleet: a session on the org (with the Redis
 // store unless FLEET_STORE=0) and, for each "call" line on stdin,
@@ -41,7 +28,7 @@ func (t taggedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func worker() int {
 	id := os.Getenv(workerEnv)
 	callers, _ := strconv.Atoi(os.Getenv("FLEET_CALLERS"))
-	hc := &http.Client{Transport: taggedTransport{id}}
+	hc := &http.Client{Transport: fleet.Tagged{ID: id}}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	src := auth.RefreshTokenConfig{LoginURL: os.Getenv("FLEET_ORG"), ClientID: clientID, ClientSecret: clientSecret,
 		RefreshToken: secretMark + "-rt-0"}.TokenSource(context.WithValue(context.Background(), oauth2.HTTPClient, hc))
@@ -59,166 +46,53 @@ func worker() int {
 	s := auth.NewSession(src, opts...)
 	d := s.Wrap(hc)
 	url := os.Getenv("FLEET_ORG") + apiPath
-	in := bufio.NewScanner(os.Stdin)
-	fmt.Println("ready")
-	for in.Scan() {
-		var mu sync.Mutex
-		var ok, failed int
-		var wg sync.WaitGroup
-		for range callers {
-			wg.Go(func() {
-				err := call(s, d, url)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					failed++
-					fmt.Fprintln(os.Stderr, "call failed:", err)
-					return
-				}
-				ok++
-			})
-		}
-		wg.Wait()
-		fmt.Printf("done %d %d\n", ok, failed)
-	}
+	fleet.Serve(callers, func(int) error { return fleet.Call(context.Background(), s, d, url) }, os.Stderr)
 	return 0
 }
 
-// call sends one authorized GET and checks it succeeded.
-func call(s *auth.Session, d auth.Doer, url string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	if err := s.RequestEditor(ctx, req); err != nil {
-		return err
-	}
-	resp, err := d.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	return nil
-}
-
-// fleet is a set of worker processes.
-type fleet struct {
-	t     *testing.T
-	procs map[string]*proc
-}
-
-type proc struct {
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	out  *bufio.Scanner
-	dead bool
+// testFleet is a fleet of workers that fails its test on any trouble.
+type testFleet struct {
+	t *testing.T
+	*fleet.Fleet
 }
 
 // startFleet starts n workers of callers each on o, sharing the test
 // server's Redis unless store is false.
-func startFleet(t *testing.T, o *org, n, callers int, store bool) *fleet {
+func startFleet(t *testing.T, o *org, n, callers int, store bool) *testFleet {
 	t.Helper()
-	f := &fleet{t: t, procs: map[string]*proc{}}
 	cred := credential(t)
-	t.Cleanup(f.stop)
-	for i := range n {
-		id := "w" + strconv.Itoa(i)
+	f, err := fleet.Start(n, func(id string) *exec.Cmd {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		// GORACE: a race-enabled worker would sleep a second on exit.
 		cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0", workerEnv+"="+id, "FLEET_CALLERS="+strconv.Itoa(callers),
 			"FLEET_ORG="+o.srv.URL, "FLEET_REDIS="+server.Addr, "FLEET_CREDENTIAL="+cred,
 			"FLEET_STORE="+map[bool]string{true: "1", false: "0"}[store])
 		cmd.Stderr = captureWriter{}
-		in, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		p := &proc{cmd: cmd, in: in, out: bufio.NewScanner(out)}
-		f.procs[id] = p
-		if !p.out.Scan() || p.out.Text() != "ready" {
-			t.Fatalf("worker %s did not start", id)
-		}
+		return cmd
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return f
+	t.Cleanup(f.Stop)
+	return &testFleet{t, f}
 }
 
 // round makes every live worker run its callers once, and returns the
 // calls that succeeded and failed. It fails the test if a worker does not
 // answer within a minute (a deadlock).
-func (f *fleet) round(during func()) (ok, failed int) {
+func (f *testFleet) round(during func()) (ok, failed int) {
 	f.t.Helper()
-	for _, p := range f.procs {
-		if _, err := io.WriteString(p.in, "call\n"); err != nil {
-			f.t.Fatalf("worker: %v", err)
-		}
-	}
-	if during != nil {
-		during()
-	}
-	type result struct{ ok, failed int }
-	results := make(chan result, len(f.procs))
-	for _, p := range f.procs {
-		go func() {
-			var r result
-			if p.dead || !p.out.Scan() {
-				results <- result{-1, -1}
-				return
-			}
-			if _, err := fmt.Sscanf(p.out.Text(), "done %d %d", &r.ok, &r.failed); err != nil {
-				r = result{-1, -1}
-			}
-			results <- r
-		}()
-	}
-	timeout := time.After(time.Minute)
-	for range f.procs {
-		select {
-		case r := <-results:
-			if r.ok >= 0 {
-				ok, failed = ok+r.ok, failed+r.failed
-			}
-		case <-timeout:
-			f.t.Fatal("a worker did not finish its calls within a minute: deadlock")
-		}
+	ok, failed, err := f.Round(during, time.Minute)
+	if err != nil {
+		f.t.Fatal(err)
 	}
 	return ok, failed
 }
 
 // kill ends worker id with SIGKILL.
-func (f *fleet) kill(id string) {
-	p := f.procs[id]
-	if p == nil {
+func (f *testFleet) kill(id string) {
+	if !f.Kill(id) {
 		f.t.Fatalf("no worker %q", id)
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
-	_ = p.cmd.Wait()
-	p.dead = true
-}
-
-func (f *fleet) stop() {
-	for _, p := range f.procs {
-		if !p.dead {
-			p.in.Close()
-		}
-	}
-	for _, p := range f.procs {
-		if !p.dead {
-			_ = p.cmd.Wait()
-			p.dead = true
-		}
 	}
 }
 

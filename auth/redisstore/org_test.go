@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/typedforce/typedforce/internal/fleet"
 )
 
 const (
@@ -37,8 +39,7 @@ type org struct {
 	valid    map[string]bool
 	refresh  string
 	rotated  map[string]bool
-	hold     chan string   // when set, the next token request sends its worker here
-	release  chan struct{} // and waits for this, or for its client to go away
+	hold     fleet.Hold // holds a token request mid-flight
 }
 
 func newOrg(tolerant bool) *org {
@@ -57,12 +58,7 @@ func (o *org) expire() {
 }
 
 // holdNext makes the next token request report its worker and wait.
-func (o *org) holdNext() (worker <-chan string, release chan<- struct{}) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.hold, o.release = make(chan string, 1), make(chan struct{})
-	return o.hold, o.release
-}
+func (o *org) holdNext() (worker <-chan string, release chan<- struct{}) { return o.hold.Next() }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json")
@@ -92,17 +88,8 @@ func (o *org) token(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, `{"error":"invalid_client","error_description":"invalid client credentials"}`)
 		return
 	}
-	o.mu.Lock()
-	hold, release := o.hold, o.release
-	o.hold, o.release = nil, nil
-	o.mu.Unlock()
-	if hold != nil {
-		hold <- r.Header.Get("X-Worker")
-		select {
-		case <-release:
-		case <-r.Context().Done(): // the client died before the request was processed
-			return
-		}
+	if !o.hold.Wait(r) { // the client died before the request was processed
+		return
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/typedforce/typedforce/auth"
 	"github.com/typedforce/typedforce/auth/redisstore"
+	"github.com/typedforce/typedforce/internal/fleet"
 )
 
 // member is one session of a fleet in this process, as a separate process
@@ -37,7 +38,7 @@ func join(t *testing.T, o *org, addr, cred string, opts ...auth.Option) member {
 // get sends one authorized GET and checks it succeeded.
 func (m member) get(t *testing.T, o *org) {
 	t.Helper()
-	err := call(m.s, m.d, o.srv.URL+apiPath)
+	err := fleet.Call(context.Background(), m.s, m.d, o.srv.URL+apiPath)
 	noteErr(err)
 	if err != nil {
 		t.Fatalf("call failed: %v", err)

@@ -33,6 +33,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/typedforce/typedforce/internal/fleet"
 )
 
 // Model is how the org treats older tokens when it issues a new one.
@@ -87,8 +89,7 @@ type Org struct {
 	rotated map[string]bool // rotated-out refresh tokens (Revoking)
 	latency time.Duration   // upper bound of the random wait before each answer
 	onPatch func([]byte)    // sees each PATCH body
-	hold    chan string     // when set, the next token request reports its X-Worker header here
-	release chan struct{}   // and waits for this, or for its client to go away
+	hold    fleet.Hold      // holds a token request mid-flight
 
 	bulkJobs bulkState
 
@@ -159,12 +160,7 @@ func (o *Org) OnPatch(f func(body []byte)) {
 // worker and wait until release is closed. If its client goes away
 // meanwhile (a process killed mid-refresh), the request is dropped
 // unprocessed: the refresh token is not spent.
-func (o *Org) HoldNextToken() (worker <-chan string, release chan<- struct{}) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.hold, o.release = make(chan string, 1), make(chan struct{})
-	return o.hold, o.release
-}
+func (o *Org) HoldNextToken() (worker <-chan string, release chan<- struct{}) { return o.hold.Next() }
 
 // Counts are the org's counters at one moment.
 type Counts struct {
@@ -234,17 +230,8 @@ func (o *Org) token(w http.ResponseWriter, r *http.Request) {
 		o.tokenError(w, "invalid_client_id", "client identifier invalid")
 		return
 	}
-	o.mu.Lock()
-	hold, release := o.hold, o.release
-	o.hold, o.release = nil, nil
-	o.mu.Unlock()
-	if hold != nil {
-		hold <- r.Header.Get("X-Worker")
-		select {
-		case <-release:
-		case <-r.Context().Done():
-			return
-		}
+	if !o.hold.Wait(r) {
+		return
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -17,18 +17,14 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"slices"
 	"strconv"
-	"sync"
-	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -38,6 +34,7 @@ import (
 	"github.com/typedforce/typedforce/auth/redisstore"
 	"github.com/typedforce/typedforce/auth/redisstore/redistest"
 	"github.com/typedforce/typedforce/bench/fakeorg"
+	"github.com/typedforce/typedforce/internal/fleet"
 )
 
 // workerEnv switches the command into a worker process.
@@ -95,7 +92,7 @@ func run(procs, callers, expiries int, lease time.Duration, rounds, block int) e
 				org.Expire()
 			}
 			before := org.Counts()
-			_, failed := f.round(nil)
+			_, failed, _ := f.Round(nil, 0)
 			calls, fails = append(calls, org.Counts().Sub(before).TokenCalls), append(fails, int64(failed))
 		}
 		fmt.Printf("# %s: token calls per round %v, failed calls %v (round 0: first tokens), revoked families %d\n", name, calls, fails, org.Counts().FamilyKills)
@@ -106,15 +103,15 @@ func run(procs, callers, expiries int, lease time.Duration, rounds, block int) e
 			org.Expire()
 			holder, release := org.HoldNextToken()
 			var killed time.Time
-			f.round(func() {
-				f.kill(<-holder)
+			_, _, _ = f.Round(func() {
+				f.Kill(<-holder)
 				killed = time.Now()
-			})
+			}, 0)
 			took := time.Since(killed)
 			close(release)
 			figure("fleet_takeover_seconds", "%.2f", took.Seconds(), "from the SIGKILL of the lease holder mid-refresh until the %d other processes had all calls answered; lease %v", procs-1, lease)
 		}
-		f.stop()
+		f.Stop()
 	}
 	return steady(ctx, org, srv.Addr, lease, rounds, block)
 }
@@ -176,38 +173,7 @@ func newSession(orgURL, rt string, hc *http.Client, st auth.TokenStore) *auth.Se
 
 // call GETs one Account through the session and d, its Wrap.
 func call(ctx context.Context, s *auth.Session, d auth.Doer, orgURL string, i int) error {
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, orgURL+"/services/data/v62.0/sobjects/Account/"+fakeorg.RecordID(i), nil)
-	if err != nil {
-		return err
-	}
-	if err := s.RequestEditor(ctx, req); err != nil {
-		return err
-	}
-	resp, err := d.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("HTTP %d", resp.StatusCode)
-	}
-	return nil
-}
-
-// tagged names the worker in every request, so that the org knows which
-// process holds the lease.
-type tagged struct {
-	id   string
-	next http.RoundTripper
-}
-
-func (t tagged) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("X-Worker", t.id)
-	return t.next.RoundTrip(r)
+	return fleet.Call(ctx, s, d, orgURL+"/services/data/v62.0/sobjects/Account/"+fakeorg.RecordID(i))
 }
 
 // worker runs the callers of one process for each "call" line on stdin
@@ -217,7 +183,7 @@ func worker() int {
 	callers, _ := strconv.Atoi(os.Getenv("FLEETBENCH_CALLERS"))
 	lease, _ := time.ParseDuration(os.Getenv("FLEETBENCH_LEASE"))
 	orgURL := os.Getenv("FLEETBENCH_ORG")
-	hc := &http.Client{Transport: tagged{id, &http.Transport{MaxIdleConnsPerHost: callers}}}
+	hc := &http.Client{Transport: fleet.Tagged{ID: id, Next: &http.Transport{MaxIdleConnsPerHost: callers}}}
 	var st auth.TokenStore
 	if os.Getenv("FLEETBENCH_STORE") == "1" {
 		rdb := redis.NewClient(&redis.Options{Addr: os.Getenv("FLEETBENCH_REDIS"), DialTimeout: time.Second, ReadTimeout: time.Second})
@@ -231,110 +197,21 @@ func worker() int {
 	}
 	s := newSession(orgURL, os.Getenv("FLEETBENCH_RT"), hc, st)
 	d := s.Wrap(hc)
-	in := bufio.NewScanner(os.Stdin)
-	fmt.Println("ready")
-	for in.Scan() {
-		var mu sync.Mutex
-		var ok, failed int
-		var wg sync.WaitGroup
-		for i := range callers {
-			wg.Go(func() {
-				err := call(context.Background(), s, d, orgURL, i)
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					failed++
-					return
-				}
-				ok++
-			})
-		}
-		wg.Wait()
-		fmt.Printf("done %d %d\n", ok, failed)
-	}
+	fleet.Serve(callers, func(i int) error { return call(context.Background(), s, d, orgURL, i) }, nil)
 	return 0
 }
 
-// fleet is the worker processes of one run.
-type fleet struct{ procs map[string]*proc }
-
-type proc struct {
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	out  *bufio.Scanner
-	dead bool
-}
-
-func startFleet(n, callers int, orgURL, redisAddr, rt, cred string, lease time.Duration, store bool) (*fleet, error) {
+func startFleet(n, callers int, orgURL, redisAddr, rt, cred string, lease time.Duration, store bool) (*fleet.Fleet, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	f := &fleet{procs: map[string]*proc{}}
-	for i := range n {
-		id := "w" + strconv.Itoa(i)
+	return fleet.Start(n, func(id string) *exec.Cmd {
 		cmd := exec.Command(self)
 		cmd.Env = append(os.Environ(), workerEnv+"="+id, "FLEETBENCH_CALLERS="+strconv.Itoa(callers),
 			"FLEETBENCH_ORG="+orgURL, "FLEETBENCH_REDIS="+redisAddr, "FLEETBENCH_RT="+rt, "FLEETBENCH_CREDENTIAL="+cred,
 			"FLEETBENCH_LEASE="+lease.String(), "FLEETBENCH_STORE="+map[bool]string{true: "1", false: "0"}[store])
 		cmd.Stderr = os.Stderr
-		in, _ := cmd.StdinPipe()
-		out, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			f.stop()
-			return nil, err
-		}
-		p := &proc{cmd: cmd, in: in, out: bufio.NewScanner(out)}
-		f.procs[id] = p
-		if !p.out.Scan() || p.out.Text() != "ready" {
-			f.stop()
-			return nil, fmt.Errorf("worker %s did not start", id)
-		}
-	}
-	return f, nil
-}
-
-// round makes every live worker run its callers once; during runs while
-// they do.
-func (f *fleet) round(during func()) (ok, failed int) {
-	for _, p := range f.procs {
-		if !p.dead {
-			_, _ = io.WriteString(p.in, "call\n")
-		}
-	}
-	if during != nil {
-		during()
-	}
-	for _, p := range f.procs {
-		var o, fl int
-		if p.dead || !p.out.Scan() {
-			continue
-		}
-		if _, err := fmt.Sscanf(p.out.Text(), "done %d %d", &o, &fl); err == nil {
-			ok, failed = ok+o, failed+fl
-		}
-	}
-	return ok, failed
-}
-
-func (f *fleet) kill(id string) {
-	if p := f.procs[id]; p != nil {
-		_ = p.cmd.Process.Signal(syscall.SIGKILL)
-		_ = p.cmd.Wait()
-		p.dead = true
-	}
-}
-
-func (f *fleet) stop() {
-	for _, p := range f.procs {
-		if !p.dead {
-			p.in.Close()
-		}
-	}
-	for _, p := range f.procs {
-		if !p.dead {
-			_ = p.cmd.Wait()
-			p.dead = true
-		}
-	}
+		return cmd
+	})
 }
